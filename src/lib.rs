@@ -2,7 +2,13 @@
 //!
 //! See ARCHITECTURE.md for the data flow and where each part lives.
 
+pub mod cli;
+pub mod corpus;
 pub mod error;
+pub mod io_util;
+pub mod log;
 pub mod matrix;
+pub mod text;
+pub mod vocab;
 
 pub use error::{Error, Result};
