@@ -4,5 +4,6 @@
 
 pub mod error;
 pub mod matrix;
+pub mod subword;
 
 pub use error::{Error, Result};
