@@ -3,6 +3,7 @@
 //! See ARCHITECTURE.md for the data flow and where each part lives.
 
 pub mod error;
+pub mod io;
 pub mod matrix;
 pub mod subword;
 
