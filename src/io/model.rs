@@ -44,7 +44,9 @@ impl WordVectorModel {
     pub fn load(path: &Path) -> Result<WordVectorModel> {
         let manifest = Manifest::load_next_to(path)?;
         let mut model = match sniff(path)? {
-            FileFormat::FastTextBin => WordVectorModel::from_fasttext(FastTextFile::read(path)?),
+            FileFormat::FastTextBin => {
+                WordVectorModel::from_fasttext(FastTextFile::read_input_only(path)?)
+            }
             FileFormat::Word2VecText | FileFormat::Word2VecBinary | FileFormat::HeaderlessText => {
                 WordVectorModel::from_word_vectors(word2vec::read_any(path)?)
             }
