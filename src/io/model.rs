@@ -1,7 +1,7 @@
 //! A loaded word-vector model, whatever file it came from: vocabulary, input matrix, subword
 //! settings and manifest. Word and sentence vectors follow fastText's definitions exactly.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
