@@ -5,9 +5,13 @@
 pub mod cli;
 pub mod corpus;
 pub mod error;
+pub mod eval;
+pub mod io;
 pub mod io_util;
 pub mod log;
 pub mod matrix;
+pub mod query;
+pub mod subword;
 pub mod text;
 pub mod vocab;
 

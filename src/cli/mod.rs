@@ -1,8 +1,11 @@
 //! The command line: one file per subcommand. Each parses its options (clap) and calls the
 //! library; `main.rs` turns errors into messages and exit codes.
 
+pub mod convert;
+pub mod eval;
 pub mod pipeline_args;
 pub mod preprocess;
+pub mod query;
 pub mod vocab;
 
 pub use pipeline_args::{PipelineArgs, SpellingArgs};
@@ -49,6 +52,18 @@ pub enum Command {
     /// Build, show or prune a vocabulary
     #[command(subcommand)]
     Vocab(vocab::Command),
+    /// Nearest neighbours of words by cosine similarity
+    Nn(query::NnArgs),
+    /// "a is to b as c is to ?": the words closest to b − a + c
+    Analogy(query::AnalogyArgs),
+    /// Print the vectors of words read from stdin
+    Vectors(query::VectorsArgs),
+    /// Print one vector per line of stdin
+    SentenceVectors(query::SentenceVectorsArgs),
+    /// Evaluate word vectors on analogies or word-pair similarity
+    Eval(eval::EvalArgs),
+    /// Convert word vectors between .bin, .vec and word2vec binary
+    Convert(convert::ConvertArgs),
 }
 
 /// Runs the parsed command line.
@@ -66,5 +81,11 @@ pub fn run(cli: Cli) -> crate::Result<()> {
     match &cli.command {
         Command::Preprocess(args) => preprocess::run(&cli.global, args),
         Command::Vocab(command) => vocab::run(&cli.global, command),
+        Command::Nn(args) => query::nn(&cli.global, args),
+        Command::Analogy(args) => query::analogy(&cli.global, args),
+        Command::Vectors(args) => query::vectors(&cli.global, args),
+        Command::SentenceVectors(args) => query::sentence_vectors(&cli.global, args),
+        Command::Eval(args) => eval::run(&cli.global, args),
+        Command::Convert(args) => convert::run(&cli.global, args),
     }
 }
