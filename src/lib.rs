@@ -2,7 +2,9 @@
 //!
 //! See ARCHITECTURE.md for the data flow and where each part lives.
 
+pub mod embed;
 pub mod error;
 pub mod matrix;
+pub mod model;
 
 pub use error::{Error, Result};
