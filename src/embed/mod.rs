@@ -278,8 +278,15 @@ fn evaluate(config: &TrainConfig, model: &WordVectorModel, vectors: Matrix) -> R
         out.insert("similarity".into(), json!({"file": path, "report": report}));
     }
     if let Some(path) = &config.eval_analogies {
-        let index = Index::from_vectors(model.words().to_vec(), vectors);
-        let report = evaluate_analogies(&index, path, &AnalogyOptions::default())?;
+        // As `blazetext eval analogies`: only the restricted vocabulary is searched.
+        let opts = AnalogyOptions::default();
+        let n = opts.restrict_vocab.min(model.words().len());
+        let dim = vectors.cols();
+        let mut data = vectors.into_vec();
+        data.truncate(n * dim);
+        let index =
+            Index::from_vectors(model.words()[..n].to_vec(), Matrix::from_vec(n, dim, data));
+        let report = evaluate_analogies(&index, path, &opts)?;
         log::info(format!(
             "analogies ({}): accuracy {:.4} (semantic {:.4}, syntactic {:.4}), coverage {:.4}",
             path.display(),
