@@ -4,6 +4,8 @@
 
 pub mod classify;
 pub mod error;
+pub mod io;
 pub mod matrix;
+pub mod subword;
 
 pub use error::{Error, Result};

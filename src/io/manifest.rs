@@ -1,0 +1,168 @@
+//! The `<prefix>.json` manifest written next to every model: what kind of model it is, the text
+//! pipeline it was trained with, and the figures of its training and evaluation.
+//!
+//! Sections other parts fill in (hyperparameters, corpus, training, evaluation) are free-form
+//! JSON so that each trainer records what it has without a shared schema to keep in step.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::io::write_atomically;
+use crate::{Error, Result};
+
+/// Value of the `format` field, so a manifest is recognisable among other JSON files.
+pub const FORMAT: &str = "blazetext-manifest";
+/// The manifest layout version this code reads and writes.
+pub const VERSION: u32 = 1;
+
+/// What a model file holds; decides which commands can use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    Embeddings,
+    Classifier,
+    Topics,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub version: u32,
+    pub kind: ModelKind,
+    /// The text pipeline (`crate::text::Pipeline` as JSON) that inference must re-apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<Value>,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub hyperparameters: Value,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub corpus: Value,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub training: Value,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub evaluation: Value,
+}
+
+impl Manifest {
+    pub fn new(kind: ModelKind) -> Manifest {
+        Manifest {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            kind,
+            pipeline: None,
+            hyperparameters: Value::Null,
+            corpus: Value::Null,
+            training: Value::Null,
+            evaluation: Value::Null,
+        }
+    }
+
+    /// `<prefix>.json` for a model at `<prefix>.bin` or `<prefix>.vec` (or any extension).
+    pub fn path_for(model: &Path) -> PathBuf {
+        model.with_extension("json")
+    }
+
+    pub fn load(path: &Path) -> Result<Manifest> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let value: Value = serde_json::from_str(&text)
+            .map_err(|e| Error::input(path, Some(e.line() as u64), format!("invalid JSON: {e}")))?;
+        match value.get("format").and_then(Value::as_str) {
+            Some(FORMAT) => {}
+            _ => {
+                return Err(Error::model(
+                    path,
+                    format!("not a blazetext manifest (no `\"format\": \"{FORMAT}\"` field)"),
+                ))
+            }
+        }
+        match value.get("version").and_then(Value::as_u64) {
+            Some(v) if v == u64::from(VERSION) => {}
+            v => {
+                return Err(Error::model(
+                    path,
+                    format!(
+                        "manifest version {} is not supported; this blazetext reads version \
+                         {VERSION}",
+                        v.map_or("(missing)".to_string(), |v| v.to_string())
+                    ),
+                ))
+            }
+        }
+        serde_json::from_value(value)
+            .map_err(|e| Error::model(path, format!("invalid manifest: {e}")))
+    }
+
+    /// The manifest next to `model`, if there is one.
+    pub fn load_next_to(model: &Path) -> Result<Option<Manifest>> {
+        let path = Manifest::path_for(model);
+        if path == model || !path.exists() {
+            return Ok(None);
+        }
+        Manifest::load(&path).map(Some)
+    }
+
+    /// Writes the manifest (pretty-printed) via a temporary file and a rename.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| Error::model(path, e.to_string()))?;
+        write_atomically(path, |w| {
+            use std::io::Write;
+            w.write_all(text.as_bytes())?;
+            w.write_all(b"\n")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn round_trip_and_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("model.bin");
+        let mut m = Manifest::new(ModelKind::Embeddings);
+        m.pipeline = Some(json!({"lowercase": true}));
+        m.hyperparameters = json!({"vector_dim": 100});
+        m.evaluation = json!({"ws353_spearman": 0.61});
+        m.save(&Manifest::path_for(&bin)).unwrap();
+        assert_eq!(Manifest::path_for(&bin), dir.path().join("model.json"));
+        assert_eq!(Manifest::load_next_to(&bin).unwrap(), Some(m));
+        let text = std::fs::read_to_string(dir.path().join("model.json")).unwrap();
+        assert!(text.contains("\"kind\": \"embeddings\""), "{text}");
+        assert!(
+            !text.contains("corpus"),
+            "null sections are left out: {text}"
+        );
+    }
+
+    #[test]
+    fn missing_manifest_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            Manifest::load_next_to(&dir.path().join("m.bin")).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn rejects_other_json_and_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        std::fs::write(&path, r#"{"a": 1}"#).unwrap();
+        let e = Manifest::load(&path).unwrap_err().to_string();
+        assert!(e.contains("not a blazetext manifest"), "{e}");
+        std::fs::write(
+            &path,
+            r#"{"format": "blazetext-manifest", "version": 9, "kind": "topics"}"#,
+        )
+        .unwrap();
+        let e = Manifest::load(&path).unwrap_err().to_string();
+        assert!(e.contains("version 9"), "{e}");
+        std::fs::write(&path, "{\n  \"format\": ").unwrap();
+        let e = Manifest::load(&path).unwrap_err().to_string();
+        assert!(e.contains("invalid JSON"), "{e}");
+    }
+}

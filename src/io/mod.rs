@@ -1,0 +1,175 @@
+//! Model files: fastText `.bin`, word2vec text (`.vec`) and binary formats, the JSON manifest,
+//! and the loaded word-vector model that queries and evaluation work on.
+//!
+//! Every writer goes through [`write_atomically`], so an interrupted run never leaves half a
+//! model under the final name. Readers identify files by their content, not their extension,
+//! and say what a file looks like when it is not what was expected.
+
+pub mod fasttext;
+pub mod manifest;
+pub mod model;
+pub mod word2vec;
+
+use std::fs::File;
+use std::io::{BufWriter, Read};
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Result};
+
+pub use fasttext::{DictEntry, FastTextArgs, FastTextFile, Loss, ModelName};
+pub use manifest::{Manifest, ModelKind};
+pub use model::WordVectorModel;
+
+/// Writes `path` through a temporary file in the same folder that is renamed into place once
+/// `write` succeeded and the data is flushed; on failure the temporary file is removed.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!(
+                    "the folder {} does not exist; create it first or choose another output path",
+                    dir.display()
+                ),
+            ),
+        ));
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::config(format!("{} is not a file path", path.display())))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = File::create(&tmp).and_then(|file| {
+        let mut w = BufWriter::with_capacity(1 << 20, file);
+        write(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()
+    });
+    match result.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(Error::io(path, e))
+        }
+    }
+}
+
+/// What a model file looks like, judged from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// fastText `.bin` (the magic number matches; the version may still be unsupported).
+    FastTextBin,
+    /// word2vec text: `<count> <dim>` header, then one `word v1 ... vdim` line per word.
+    Word2VecText,
+    /// word2vec binary: `<count> <dim>` header, then `word ` followed by raw little-endian f32.
+    Word2VecBinary,
+    Gzip,
+    Zip,
+    Safetensors,
+    Json,
+    /// Text without a `<count> <dim>` header (e.g. GloVe).
+    HeaderlessText,
+    Unknown,
+}
+
+impl FileFormat {
+    /// A phrase for error messages: "a gzip-compressed file (decompress it first)".
+    pub fn describe(self) -> &'static str {
+        match self {
+            FileFormat::FastTextBin => "a fastText .bin model",
+            FileFormat::Word2VecText => "a word2vec text file (.vec)",
+            FileFormat::Word2VecBinary => "a word2vec binary file",
+            FileFormat::Gzip => "a gzip-compressed file (decompress it first, e.g. with gunzip)",
+            FileFormat::Zip => {
+                "a zip archive (e.g. a PyTorch or numpy .npz file), not a word-vector model"
+            }
+            FileFormat::Safetensors => "a safetensors file, not a fastText or word2vec model",
+            FileFormat::Json => {
+                "a JSON file (a blazetext manifest? pass the .bin or .vec next to it instead)"
+            }
+            FileFormat::HeaderlessText => {
+                "a text file without a `<count> <dim>` header (GloVe format?); add the header line \
+                 `<number of words> <dimension>` to read it as word2vec text"
+            }
+            FileFormat::Unknown => "not a format blazetext knows",
+        }
+    }
+}
+
+/// Reads the first bytes of `path` and guesses its format.
+pub fn sniff(path: &Path) -> Result<FileFormat> {
+    let mut head = Vec::with_capacity(4096);
+    File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(sniff_bytes(&head))
+}
+
+/// [`sniff`] on bytes already read (at most the first few KiB are needed).
+pub fn sniff_bytes(head: &[u8]) -> FileFormat {
+    if head.len() >= 4 && head[..4] == fasttext::MAGIC.to_le_bytes() {
+        return FileFormat::FastTextBin;
+    }
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return FileFormat::Gzip;
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return FileFormat::Zip;
+    }
+    if head.len() > 9 && head[8] == b'{' {
+        let n = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+        if n > 1 && n < 1 << 32 {
+            return FileFormat::Safetensors;
+        }
+    }
+    let first = head.iter().position(|b| !b.is_ascii_whitespace());
+    if let Some(i) = first {
+        if head[i] == b'{' || head[i] == b'[' {
+            return FileFormat::Json;
+        }
+    }
+    // Raw float bytes almost always contain control bytes or invalid UTF-8 within a few KiB.
+    let looks_binary = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .any(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'))
+            || std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some())
+    };
+    let Some(nl) = head.iter().position(|&b| b == b'\n') else {
+        return if head.is_empty() || looks_binary(head) {
+            FileFormat::Unknown
+        } else {
+            FileFormat::HeaderlessText
+        };
+    };
+    let header = String::from_utf8_lossy(&head[..nl]);
+    let is_header = {
+        let mut parts = header.split_ascii_whitespace();
+        matches!(
+            (
+                parts.next().map(str::parse::<u64>),
+                parts.next().map(str::parse::<u64>),
+                parts.next()
+            ),
+            (Some(Ok(_)), Some(Ok(_)), None)
+        )
+    };
+    let binary_rest = looks_binary(&head[nl + 1..]);
+    match (is_header, binary_rest) {
+        (true, true) => FileFormat::Word2VecBinary,
+        (true, false) => FileFormat::Word2VecText,
+        (false, false) => FileFormat::HeaderlessText,
+        (false, true) => FileFormat::Unknown,
+    }
+}

@@ -1,0 +1,416 @@
+//! A loaded word-vector model, whatever file it came from: vocabulary, input matrix, subword
+//! settings and manifest. Word and sentence vectors follow fastText's definitions exactly.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::io::fasttext::{FastTextFile, ModelName};
+use crate::io::manifest::{Manifest, ModelKind};
+use crate::io::word2vec::{self, WordVectors};
+use crate::io::{sniff, FileFormat};
+use crate::matrix::Matrix;
+use crate::subword::{self, EOS};
+use crate::{Error, Result};
+
+/// Prefix fastText (and blazetext by default) gives label tokens in supervised models.
+const LABEL_PREFIX: &str = "__label__";
+
+/// Character n-gram settings of a model with subword rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subwords {
+    pub minn: usize,
+    pub maxn: usize,
+    pub bucket: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct WordVectorModel {
+    path: PathBuf,
+    words: Vec<String>,
+    index: HashMap<String, u32>,
+    /// Word rows, then (with subwords or word n-grams) `bucket` hashed rows.
+    input: Matrix,
+    subwords: Option<Subwords>,
+    /// fastText word n-gram length of supervised models (1 = none).
+    word_ngrams: usize,
+    bucket: u32,
+    kind: ModelKind,
+    manifest: Option<Manifest>,
+}
+
+impl WordVectorModel {
+    /// Loads a fastText `.bin` (fastText's or blazetext's) or a word2vec text/binary file,
+    /// recognised by content, plus the `<prefix>.json` manifest next to it when present.
+    pub fn load(path: &Path) -> Result<WordVectorModel> {
+        let manifest = Manifest::load_next_to(path)?;
+        let mut model = match sniff(path)? {
+            FileFormat::FastTextBin => WordVectorModel::from_fasttext(FastTextFile::read(path)?),
+            FileFormat::Word2VecText | FileFormat::Word2VecBinary | FileFormat::HeaderlessText => {
+                WordVectorModel::from_word_vectors(word2vec::read_any(path)?)
+            }
+            other => {
+                let what = if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+                    "an empty file"
+                } else {
+                    other.describe()
+                };
+                return Err(Error::model(
+                    path,
+                    format!(
+                        "cannot load word vectors: this looks like {what}; expected a fastText \
+                         .bin or a word2vec .vec/binary file"
+                    ),
+                ));
+            }
+        };
+        model.path = path.to_path_buf();
+        if let Some(m) = manifest {
+            model.kind = m.kind;
+            model.manifest = Some(m);
+        }
+        Ok(model)
+    }
+
+    pub fn from_fasttext(file: FastTextFile) -> WordVectorModel {
+        let a = &file.args;
+        let bucket = a.bucket.max(0) as u32;
+        let subwords = (a.maxn > 0 && bucket > 0).then_some(Subwords {
+            minn: a.minn as usize,
+            maxn: a.maxn as usize,
+            bucket,
+        });
+        let kind = match a.model {
+            ModelName::Supervised => ModelKind::Classifier,
+            ModelName::Cbow | ModelName::Skipgram => ModelKind::Embeddings,
+        };
+        let word_ngrams = if a.model == ModelName::Supervised {
+            a.word_ngrams.max(1) as usize
+        } else {
+            1
+        };
+        let words: Vec<String> = file.words.into_iter().map(|e| e.text).collect();
+        WordVectorModel::new(words, file.input, subwords, word_ngrams, bucket, kind)
+    }
+
+    pub fn from_word_vectors(v: WordVectors) -> WordVectorModel {
+        WordVectorModel::new(v.words, v.vectors, None, 1, 0, ModelKind::Embeddings)
+    }
+
+    fn new(
+        words: Vec<String>,
+        input: Matrix,
+        subwords: Option<Subwords>,
+        word_ngrams: usize,
+        bucket: u32,
+        kind: ModelKind,
+    ) -> WordVectorModel {
+        let mut index = HashMap::with_capacity(words.len());
+        for (i, w) in words.iter().enumerate() {
+            // Keep the first (most frequent) row when a file repeats a word.
+            index.entry(w.clone()).or_insert(i as u32);
+        }
+        WordVectorModel {
+            path: PathBuf::new(),
+            words,
+            index,
+            input,
+            subwords,
+            word_ngrams,
+            bucket,
+            kind,
+            manifest: None,
+        }
+    }
+
+    /// The file the model was loaded from (empty when built in memory).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Vocabulary in file order (most frequent first for fastText and blazetext models).
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    pub fn dim(&self) -> usize {
+        self.input.cols()
+    }
+
+    pub fn kind(&self) -> ModelKind {
+        self.kind
+    }
+
+    pub fn subwords(&self) -> Option<Subwords> {
+        self.subwords
+    }
+
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.manifest.as_ref()
+    }
+
+    pub fn word_id(&self, word: &str) -> Option<u32> {
+        self.index.get(word).copied()
+    }
+
+    /// Fails with a message that says what the model is when a command needs word embeddings.
+    pub fn require_embeddings(&self, command: &str) -> Result<()> {
+        let what = match self.kind {
+            ModelKind::Embeddings => return Ok(()),
+            ModelKind::Classifier => {
+                "a supervised classifier; its word vectors are trained for the labels, not for \
+                 word similarity. Use `blazetext predict` with it, or train embeddings with \
+                 `blazetext train --mode skipgram`"
+            }
+            ModelKind::Topics => {
+                "a topic model; use `blazetext topics` commands with it, or train embeddings with \
+                 `blazetext train --mode skipgram`"
+            }
+        };
+        Err(Error::model(
+            &self.path,
+            format!("`{command}` needs a word-embedding model, but this is {what}"),
+        ))
+    }
+
+    /// Pushes the input rows that make up `word` (fastText's `getSubwords`): its own row when in
+    /// the vocabulary, then its character n-grams when the model has subwords.
+    pub fn word_rows(&self, word: &str, out: &mut Vec<u32>) {
+        if let Some(id) = self.word_id(word) {
+            out.push(id);
+        }
+        if let Some(s) = self.subwords {
+            let nwords = self.words.len() as u32;
+            subword::char_ngram_ids(word, s.minn, s.maxn, nwords, s.bucket, out);
+        }
+    }
+
+    fn average_rows(&self, rows: &[u32], out: &mut [f32]) {
+        out.fill(0.0);
+        for &r in rows {
+            for (o, x) in out.iter_mut().zip(self.input.row(r as usize)) {
+                *o += x;
+            }
+        }
+        if !rows.is_empty() {
+            let scale = 1.0 / rows.len() as f32;
+            out.iter_mut().for_each(|o| *o *= scale);
+        }
+    }
+
+    /// fastText's word vector: the average of the word's own row and its n-gram rows; for an
+    /// out-of-vocabulary word the average of its n-gram rows. `None` when the word is not in
+    /// the vocabulary and the model has no subwords (fastText would silently return zeros).
+    pub fn word_vector(&self, word: &str) -> Option<Vec<f32>> {
+        let mut rows = Vec::new();
+        self.word_rows(word, &mut rows);
+        if rows.is_empty() {
+            return None;
+        }
+        let mut v = vec![0.0; self.dim()];
+        self.average_rows(&rows, &mut v);
+        Some(v)
+    }
+
+    /// Like [`word_vector`](Self::word_vector), but an unknown word is an error naming it.
+    pub fn require_word_vector(&self, word: &str) -> Result<Vec<f32>> {
+        self.word_vector(word).ok_or_else(|| {
+            Error::model(
+                &self.path,
+                format!(
+                    "`{word}` is not in the vocabulary ({} words) and this model has no subword \
+                     vectors to build one; check the spelling or use a model trained with \
+                     --subwords",
+                    self.words.len()
+                ),
+            )
+        })
+    }
+
+    /// Vectors of all vocabulary words (what a `.vec` file holds), computed in parallel.
+    pub fn vocab_vectors(&self) -> Matrix {
+        if self.subwords.is_none() {
+            let n = self.words.len() * self.dim();
+            return Matrix::from_vec(
+                self.words.len(),
+                self.dim(),
+                self.input.as_slice()[..n].to_vec(),
+            );
+        }
+        let mut m = Matrix::zeros(self.words.len(), self.dim());
+        m.as_mut_slice()
+            .par_chunks_mut(self.dim())
+            .enumerate()
+            .for_each_init(Vec::new, |rows, (i, out)| {
+                rows.clear();
+                self.word_rows(&self.words[i], rows);
+                self.average_rows(rows, out);
+            });
+        m
+    }
+
+    /// fastText's sentence vector for whitespace-split `tokens` of one line.
+    ///
+    /// Embedding models: the average of the L2-normalised vectors of the tokens that have one
+    /// (zero vectors and unknown words without subwords are skipped). Supervised models: the
+    /// plain average of all input rows the classifier sees for the line: word rows, character
+    /// n-grams, word n-grams and the end-of-line token `</s>`, labels left out.
+    pub fn sentence_vector<'a>(&self, tokens: impl IntoIterator<Item = &'a str>) -> Vec<f32> {
+        let dim = self.dim();
+        let mut sum = vec![0.0f32; dim];
+        let mut rows = Vec::new();
+        if self.kind == ModelKind::Classifier {
+            let mut hashes = Vec::new();
+            let tokens = tokens.into_iter().chain(std::iter::once(EOS));
+            for t in tokens.filter(|t| !t.starts_with(LABEL_PREFIX)) {
+                self.word_rows(t, &mut rows);
+                hashes.push(subword::hash(t.as_bytes()));
+            }
+            let nwords = self.words.len() as u32;
+            subword::word_ngram_ids(&hashes, self.word_ngrams, nwords, self.bucket, &mut rows);
+            self.average_rows(&rows, &mut sum);
+            return sum;
+        }
+        let mut v = vec![0.0f32; dim];
+        let mut count = 0usize;
+        for t in tokens {
+            rows.clear();
+            self.word_rows(t, &mut rows);
+            self.average_rows(&rows, &mut v);
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                sum.iter_mut().zip(&v).for_each(|(s, x)| *s += x / norm);
+                count += 1;
+            }
+        }
+        if count > 0 {
+            let scale = 1.0 / count as f32;
+            sum.iter_mut().for_each(|s| *s *= scale);
+        }
+        sum
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::fasttext::{DictEntry, FastTextArgs, Loss};
+
+    /// A 3-word skip-gram model with 50 buckets, minn 2, maxn 3, dim 2, rows filled with their
+    /// index so averages are easy to check.
+    fn tiny(model: ModelName) -> FastTextFile {
+        let words: Vec<DictEntry> = ["</s>", "ab", "c"]
+            .iter()
+            .map(|w| DictEntry {
+                text: w.to_string(),
+                count: 1,
+            })
+            .collect();
+        let bucket = 50;
+        let rows = words.len() + bucket;
+        let input = Matrix::from_vec(rows, 2, (0..rows * 2).map(|i| (i / 2) as f32).collect());
+        let labels = vec![DictEntry {
+            text: "__label__x".into(),
+            count: 1,
+        }];
+        let out_rows = if model == ModelName::Supervised { 1 } else { 3 };
+        FastTextFile {
+            args: FastTextArgs {
+                dim: 2,
+                bucket: bucket as i32,
+                minn: 2,
+                maxn: 3,
+                model,
+                word_ngrams: 2,
+                loss: Loss::Softmax,
+                ..FastTextArgs::default()
+            },
+            words,
+            labels,
+            ntokens: 3,
+            input,
+            output: Matrix::zeros(out_rows, 2),
+        }
+    }
+
+    fn ngram_rows(word: &str) -> Vec<u32> {
+        let mut v = Vec::new();
+        subword::char_ngram_ids(word, 2, 3, 3, 50, &mut v);
+        v
+    }
+
+    /// Row `r` holds `r` in every column, so an average of rows is the mean of their ids;
+    /// computed as fastText does (sum, then times the reciprocal).
+    fn mean(rows: &[u32]) -> f32 {
+        rows.iter().map(|&r| r as f32).sum::<f32>() * (1.0 / rows.len() as f32)
+    }
+
+    #[test]
+    fn word_vector_averages_word_and_ngram_rows() {
+        let m = WordVectorModel::from_fasttext(tiny(ModelName::Skipgram));
+        let mut rows = vec![1];
+        rows.extend(ngram_rows("ab"));
+        assert_eq!(m.word_vector("ab").unwrap(), vec![mean(&rows); 2]);
+        // OOV: n-grams only.
+        let oov = ngram_rows("xyz");
+        assert_eq!(m.word_vector("xyz").unwrap(), vec![mean(&oov); 2]);
+        // </s> has no n-grams: just its row (row 0).
+        assert_eq!(m.word_vector("</s>").unwrap(), vec![0.0; 2]);
+    }
+
+    #[test]
+    fn oov_without_subwords_is_none_and_named() {
+        let mut f = tiny(ModelName::Skipgram);
+        f.args.maxn = 0;
+        let m = WordVectorModel::from_fasttext(f);
+        assert_eq!(m.word_vector("c").unwrap(), vec![2.0, 2.0]);
+        assert!(m.word_vector("zzz").is_none());
+        let e = m.require_word_vector("zzz").unwrap_err().to_string();
+        assert!(e.contains("`zzz` is not in the vocabulary"), "{e}");
+    }
+
+    #[test]
+    fn unsupervised_sentence_vector_averages_unit_vectors() {
+        let vectors = Matrix::from_vec(2, 2, vec![3.0, 4.0, 0.0, 2.0]);
+        let m = WordVectorModel::from_word_vectors(WordVectors {
+            words: vec!["a".into(), "b".into()],
+            vectors,
+        });
+        // "zz" is unknown and skipped.
+        let s = m.sentence_vector(["a", "b", "zz"]);
+        assert_eq!(s, vec![(0.6 + 0.0) / 2.0, (0.8 + 1.0) / 2.0]);
+        assert_eq!(m.sentence_vector([]), vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn supervised_sentence_vector_uses_all_input_rows() {
+        let m = WordVectorModel::from_fasttext(tiny(ModelName::Supervised));
+        assert_eq!(m.kind(), ModelKind::Classifier);
+        let mut rows = vec![1];
+        rows.extend(ngram_rows("ab"));
+        rows.extend(ngram_rows("q"));
+        rows.push(0); // </s>
+        let hashes: Vec<u32> = ["ab", "q", "</s>"]
+            .iter()
+            .map(|t| subword::hash(t.as_bytes()))
+            .collect();
+        subword::word_ngram_ids(&hashes, 2, 3, 50, &mut rows);
+        let got = m.sentence_vector(["ab", "__label__x", "q"]);
+        assert_eq!(got, vec![mean(&rows); 2]);
+        assert!(m
+            .require_embeddings("nn")
+            .unwrap_err()
+            .to_string()
+            .contains("supervised classifier"));
+    }
+
+    #[test]
+    fn vocab_vectors_match_word_vector() {
+        let m = WordVectorModel::from_fasttext(tiny(ModelName::Cbow));
+        let v = m.vocab_vectors();
+        for (i, w) in m.words().iter().enumerate() {
+            assert_eq!(v.row(i), m.word_vector(w).unwrap().as_slice());
+        }
+    }
+}
