@@ -3,9 +3,15 @@
 //! See ARCHITECTURE.md for the data flow and where each part lives.
 
 pub mod classify;
+pub mod cli;
+pub mod corpus;
 pub mod error;
 pub mod io;
+pub mod io_util;
+pub mod log;
 pub mod matrix;
 pub mod subword;
+pub mod text;
+pub mod vocab;
 
 pub use error::{Error, Result};
