@@ -5,11 +5,15 @@
 pub mod classify;
 pub mod cli;
 pub mod corpus;
+pub mod embed;
 pub mod error;
+pub mod eval;
 pub mod io;
 pub mod io_util;
 pub mod log;
 pub mod matrix;
+pub mod model;
+pub mod query;
 pub mod subword;
 pub mod text;
 pub mod vocab;

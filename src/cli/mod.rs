@@ -1,8 +1,11 @@
 //! The command line: one file per subcommand. Each parses its options (clap) and calls the
 //! library; `main.rs` turns errors into messages and exit codes.
 
+pub mod convert;
+pub mod eval;
 pub mod pipeline_args;
 pub mod preprocess;
+pub mod query;
 pub mod vocab;
 
 pub use pipeline_args::{PipelineArgs, SpellingArgs};

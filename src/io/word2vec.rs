@@ -195,8 +195,10 @@ pub fn write_text(path: &Path, words: &[impl AsRef<str> + Sync], vectors: &Matri
                 .map(|&start| {
                     use std::fmt::Write as _;
                     let mut s = String::new();
-                    for i in start..(start + BLOCK).min(words.len()) {
-                        s.push_str(words[i].as_ref());
+                    let end = (start + BLOCK).min(words.len());
+                    for (i, word) in words[start..end].iter().enumerate() {
+                        let i = start + i;
+                        s.push_str(word.as_ref());
                         for x in vectors.row(i) {
                             let _ = write!(s, " {x}");
                         }

@@ -1,0 +1,66 @@
+//! `convert`: word vectors from one file format to another.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use clap::{Args, ValueEnum};
+
+use crate::cli::query::load_model;
+use crate::io::word2vec;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    /// word2vec text (`<count> <dim>` header, one `word v1 ... vdim` line per word).
+    Vec,
+    /// word2vec binary (`word2vec -binary 1`, gensim `binary=True`).
+    #[value(name = "w2v-bin")]
+    W2vBin,
+}
+
+/// Convert word vectors between formats.
+///
+/// Input: fastText/blazetext .bin, word2vec text or binary (recognised by content). With
+/// subwords, each word's vector is the average of its own and its n-gram rows, as in the .vec
+/// fastText writes.
+///
+/// Examples:
+///   blazetext convert model.bin model.vec
+///   blazetext convert model.bin model.w2v --to w2v-bin
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct ConvertArgs {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    /// Output format (default: vec for a .vec or .txt output, otherwise required).
+    #[arg(long, value_enum)]
+    pub to: Option<Target>,
+    /// No log line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+pub fn run(args: &ConvertArgs) -> Result<()> {
+    let to = match (args.to, args.output.extension().and_then(|e| e.to_str())) {
+        (Some(t), _) => t,
+        (None, Some("vec" | "txt")) => Target::Vec,
+        (None, _) => bail!(
+            "cannot tell the output format from {}; pass --to vec or --to w2v-bin",
+            args.output.display()
+        ),
+    };
+    let model = load_model(&args.input, args.quiet)?;
+    let vectors = model.vocab_vectors();
+    match to {
+        Target::Vec => word2vec::write_text(&args.output, model.words(), &vectors)?,
+        Target::W2vBin => word2vec::write_binary(&args.output, model.words(), &vectors)?,
+    }
+    if !args.quiet {
+        eprintln!(
+            "wrote {} words of dimension {} to {}",
+            vectors.rows(),
+            vectors.cols(),
+            args.output.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! `eval analogies` and `eval similarity`: intrinsic evaluation of word vectors.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+
+use crate::cli::query::load_model;
+use crate::eval::{evaluate_analogies, evaluate_similarity, AnalogyOptions, SimilarityOptions};
+use crate::query::{AnalogyMethod, Index};
+
+/// Evaluate word vectors on analogy questions or word-pair similarity.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[command(subcommand)]
+    pub task: EvalTask,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalTask {
+    Analogies(AnalogiesArgs),
+    Similarity(SimilarityArgs),
+}
+
+/// Analogy accuracy on a questions-words.txt style file.
+///
+/// Sections start with `: name`; sections named `gram*` count as syntactic, the others as
+/// semantic. As word2vec's compute-accuracy: only the --restrict-vocab most frequent words are
+/// searched, questions with other words are skipped (reported as coverage), case is folded.
+///
+/// Example:
+///   blazetext eval analogies model.bin questions-words.txt --restrict-vocab 30000
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct AnalogiesArgs {
+    /// Model: fastText/blazetext .bin, or word2vec .vec / binary.
+    pub model: PathBuf,
+    /// Questions file: `: section` lines and `a b c d` lines (a is to b as c is to d).
+    pub questions: PathBuf,
+    /// Search only the most frequent N words (word2vec's compute-accuracy uses 30000).
+    #[arg(long, default_value_t = 30_000)]
+    pub restrict_vocab: usize,
+    #[arg(long, value_enum, default_value_t = AnalogyMethod::CosAdd)]
+    pub method: AnalogyMethod,
+    /// Compare words case-sensitively.
+    #[arg(long)]
+    pub no_case_fold: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// No log line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Spearman and Pearson correlation with human similarity scores.
+///
+/// Files: `word1 word2 score` per line, tab/comma/space separated, optional header, `#`
+/// comments (WordSim-353, SimLex-999, MEN, RW). Pairs with a word the model has no vector for
+/// are skipped and counted in the OOV rate.
+///
+/// Example:
+///   blazetext eval similarity model.bin wordsim353.tsv simlex999.txt
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct SimilarityArgs {
+    /// Model: fastText/blazetext .bin, or word2vec .vec / binary.
+    pub model: PathBuf,
+    /// One or more word-pair files.
+    #[arg(required = true)]
+    pub pairs: Vec<PathBuf>,
+    /// Build vectors for out-of-vocabulary words from their subwords instead of skipping them.
+    #[arg(long)]
+    pub subword_oov: bool,
+    /// Compare words case-sensitively.
+    #[arg(long)]
+    pub no_case_fold: bool,
+    /// Print one JSON object per file.
+    #[arg(long)]
+    pub json: bool,
+    /// No log line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+pub fn run(args: &EvalArgs) -> Result<()> {
+    match &args.task {
+        EvalTask::Analogies(a) => analogies(a),
+        EvalTask::Similarity(s) => similarity(s),
+    }
+}
+
+fn analogies(args: &AnalogiesArgs) -> Result<()> {
+    let model = load_model(&args.model, args.quiet)?;
+    model.require_embeddings("eval analogies")?;
+    let opts = AnalogyOptions {
+        restrict_vocab: args.restrict_vocab,
+        case_fold: !args.no_case_fold,
+        method: args.method,
+    };
+    // Only the restricted vocabulary is ever searched: index just those words.
+    let n = opts.restrict_vocab.min(model.words().len());
+    let all = model.vocab_vectors();
+    let vectors =
+        crate::matrix::Matrix::from_vec(n, model.dim(), all.as_slice()[..n * model.dim()].to_vec());
+    let index = Index::from_vectors(model.words()[..n].to_vec(), vectors);
+    let report = evaluate_analogies(&index, &args.questions, &opts)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "{:<32} {:>7} {:>9} {:>9} {:>9}",
+        "section", "correct", "answered", "accuracy", "coverage"
+    );
+    let row = |name: &str, s: &crate::eval::analogies::Score| {
+        println!(
+            "{:<32} {:>7} {:>9} {:>8.2}% {:>8.2}%",
+            name,
+            s.correct,
+            s.answered,
+            100.0 * s.accuracy,
+            100.0 * s.coverage
+        );
+    };
+    for s in &report.sections {
+        row(&s.name, &s.score);
+    }
+    println!();
+    row("semantic", &report.semantic);
+    row("syntactic", &report.syntactic);
+    row("total", &report.total);
+    Ok(())
+}
+
+fn similarity(args: &SimilarityArgs) -> Result<()> {
+    let model = load_model(&args.model, args.quiet)?;
+    model.require_embeddings("eval similarity")?;
+    let opts = SimilarityOptions {
+        case_fold: !args.no_case_fold,
+        subword_oov: args.subword_oov,
+    };
+    for path in &args.pairs {
+        let r = evaluate_similarity(&model, path, &opts)?;
+        if args.json {
+            let mut v = serde_json::to_value(&r)?;
+            v["file"] = serde_json::json!(path.display().to_string());
+            println!("{v}");
+        } else {
+            println!(
+                "{}: spearman {:.4}  pearson {:.4}  pairs {}/{} used  oov {:.1}%",
+                path.display(),
+                r.spearman,
+                r.pearson,
+                r.used,
+                r.pairs,
+                100.0 * r.oov_rate
+            );
+        }
+    }
+    Ok(())
+}

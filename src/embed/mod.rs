@@ -1,0 +1,3 @@
+//! Word embeddings: cbow, skipgram and batch_skipgram with fastText-compatible subword vectors.
+
+pub mod trainer;
