@@ -6,7 +6,9 @@ use blazetext::text::Pipeline;
 use proptest::prelude::*;
 use tokenizers::normalizers::{Lowercase, NFKC};
 use tokenizers::pre_tokenizers::{punctuation::Punctuation, whitespace::Whitespace};
-use tokenizers::{NormalizedString, Normalizer, OffsetReferential, OffsetType, PreTokenizedString, PreTokenizer};
+use tokenizers::{
+    NormalizedString, Normalizer, OffsetReferential, OffsetType, PreTokenizedString, PreTokenizer,
+};
 use unicode_categories::UnicodeCategories;
 
 fn oracle(text: &str) -> Vec<String> {
@@ -23,7 +25,9 @@ fn oracle(text: &str) -> Vec<String> {
 }
 
 fn is_punctuation_token(token: &str) -> bool {
-    token.chars().all(|c| c.is_ascii_punctuation() || c.is_punctuation())
+    token
+        .chars()
+        .all(|c| c.is_ascii_punctuation() || c.is_punctuation())
 }
 
 fn ours(text: &str, keep_punctuation: bool) -> Vec<String> {
@@ -38,7 +42,10 @@ fn ours(text: &str, keep_punctuation: bool) -> Vec<String> {
 fn check(text: &str) {
     let expected = oracle(text);
     assert_eq!(ours(text, true), expected, "text: {text:?}");
-    let without: Vec<String> = expected.into_iter().filter(|t| !is_punctuation_token(t)).collect();
+    let without: Vec<String> = expected
+        .into_iter()
+        .filter(|t| !is_punctuation_token(t))
+        .collect();
     assert_eq!(ours(text, false), without, "text: {text:?}");
 }
 
@@ -105,14 +112,19 @@ proptest! {
 /// A few MB of real text, when the shared corpora are present beside the project.
 #[test]
 fn wikipedia_sample() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/enwiki_sample/enwiki_paragraphs.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpora/enwiki_sample/enwiki_paragraphs.txt"
+    );
     let Ok(file) = std::fs::File::open(path) else {
         println!("skipped: {path} is not present");
         return;
     };
     use std::io::Read;
     let mut text = String::new();
-    file.take(3 << 20).read_to_string(&mut text).unwrap_or_default();
+    file.take(3 << 20)
+        .read_to_string(&mut text)
+        .unwrap_or_default();
     let mut lines = 0;
     for line in text.lines() {
         check(line);

@@ -188,7 +188,7 @@ pub fn split_file(input: &Path, prefix: &Path, opts: &SplitOptions) -> Result<Sp
             text.extend_from_slice(lines[i]);
             text.push(b'\n');
         }
-        write_atomically(&path, &text)?;
+        crate::io::write_atomically(&path, |w| w.write_all(&text))?;
         outputs.push(SplitOutput {
             split: name,
             path,
@@ -203,25 +203,6 @@ pub fn split_file(input: &Path, prefix: &Path, opts: &SplitOptions) -> Result<Sp
         seed: opts.seed,
         outputs,
     })
-}
-
-/// Writes `bytes` to a temporary file next to `path`, then renames it, so a crash never leaves a
-/// half-written split behind.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
