@@ -8,6 +8,7 @@ pub mod corpus;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod hyperparams;
 pub mod io;
 pub mod io_util;
 pub mod log;

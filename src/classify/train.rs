@@ -49,6 +49,31 @@ pub struct TrainReport {
     pub seconds: f64,
     pub loss: f64,
     pub tokens_per_sec_per_thread: f64,
+    /// The files written: `<prefix>.bin` and `<prefix>.json`.
+    pub files: Vec<PathBuf>,
+}
+
+impl TrainReport {
+    /// One paragraph for stderr.
+    pub fn summary_text(&self) -> String {
+        let best = self
+            .best_epoch
+            .map(|e| format!(", kept epoch {e}"))
+            .unwrap_or_default();
+        let files: Vec<String> = self.files.iter().map(|f| f.display().to_string()).collect();
+        format!(
+            "trained on {} examples ({} words, {} labels): {} epoch(s){best}, loss {:.4}, \
+             {:.0} tokens/sec/thread, {:.2} s; wrote {}",
+            self.examples,
+            self.words,
+            self.labels,
+            self.epochs_run,
+            self.loss,
+            self.tokens_per_sec_per_thread,
+            self.seconds,
+            files.join(", ")
+        )
+    }
 }
 
 /// Trains a classifier on `inputs` and writes `<output>.bin` and `<output>.json`.
@@ -231,6 +256,7 @@ pub fn train(
         seconds: start.elapsed().as_secs_f64(),
         loss: summary.loss,
         tokens_per_sec_per_thread: summary.words_per_sec_per_thread,
+        files: Vec::new(),
     };
     let mut manifest = Manifest::new(ModelKind::Classifier);
     manifest.pipeline =
@@ -264,8 +290,10 @@ pub fn train(
     };
     let bin = with_suffix(&run.output, "bin");
     classifier.into_fasttext().write(&bin)?;
-    manifest.save(&Manifest::path_for(&bin))?;
+    let json_path = Manifest::path_for(&bin);
+    manifest.save(&json_path)?;
     let mut report = report;
+    report.files = vec![bin, json_path];
     report.seconds = start.elapsed().as_secs_f64();
     Ok(report)
 }

@@ -10,6 +10,7 @@ pub mod query;
 pub mod report;
 pub mod split;
 pub mod test;
+pub mod train;
 pub mod vocab;
 
 pub use pipeline_args::{PipelineArgs, SpellingArgs};
@@ -64,6 +65,22 @@ pub enum Command {
     Report(report::Args),
     /// Split a labelled file into shuffled (optionally stratified) train/validation/test files
     Split(split::Args),
+    /// Train word embeddings (cbow, skipgram, batch_skipgram) or a classifier (supervised)
+    Train(train::Args),
+    Nn(query::NnArgs),
+    Analogy(query::AnalogyArgs),
+    Vectors(query::VectorsArgs),
+    SentenceVectors(query::SentenceVectorsArgs),
+    Eval(eval::EvalArgs),
+    Convert(convert::ConvertArgs),
+}
+
+/// The io commands report through anyhow; keep the typed error inside when there is one.
+fn typed(result: anyhow::Result<()>) -> crate::Result<()> {
+    result.map_err(|e| match e.downcast::<crate::Error>() {
+        Ok(e) => e,
+        Err(e) => crate::Error::config(format!("{e:#}")),
+    })
 }
 
 /// Runs the parsed command line.
@@ -85,5 +102,12 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Test(args) => test::run(&cli.global, args),
         Command::Report(args) => report::run(&cli.global, args),
         Command::Split(args) => split::run(&cli.global, args),
+        Command::Train(args) => train::run(&cli.global, args),
+        Command::Nn(a) => typed(query::nn(a)),
+        Command::Analogy(a) => typed(query::analogy(a)),
+        Command::Vectors(a) => typed(query::vectors(a)),
+        Command::SentenceVectors(a) => typed(query::sentence_vectors(a)),
+        Command::Eval(a) => typed(eval::run(a)),
+        Command::Convert(a) => typed(convert::run(a)),
     }
 }
