@@ -2,6 +2,7 @@
 //!
 //! See ARCHITECTURE.md for the data flow and where each part lives.
 
+pub mod classify;
 pub mod cli;
 pub mod corpus;
 pub mod embed;

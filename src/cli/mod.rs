@@ -4,8 +4,12 @@
 pub mod convert;
 pub mod eval;
 pub mod pipeline_args;
+pub mod predict;
 pub mod preprocess;
 pub mod query;
+pub mod report;
+pub mod split;
+pub mod test;
 pub mod train;
 pub mod vocab;
 
@@ -53,6 +57,14 @@ pub enum Command {
     /// Build, show or prune a vocabulary
     #[command(subcommand)]
     Vocab(vocab::Command),
+    /// Predict the labels of each line with a classifier
+    Predict(predict::Args),
+    /// fastText's N, precision@k and recall@k of a classifier on labelled data
+    Test(test::Args),
+    /// Per-label precision/recall/F1, averages and confusion matrix of a classifier
+    Report(report::Args),
+    /// Split a labelled file into shuffled (optionally stratified) train/validation/test files
+    Split(split::Args),
     /// Train word embeddings (cbow, skipgram, batch_skipgram) or a classifier (supervised)
     Train(train::Args),
     Nn(query::NnArgs),
@@ -86,6 +98,10 @@ pub fn run(cli: Cli) -> crate::Result<()> {
     match &cli.command {
         Command::Preprocess(args) => preprocess::run(&cli.global, args),
         Command::Vocab(command) => vocab::run(&cli.global, command),
+        Command::Predict(args) => predict::run(&cli.global, args),
+        Command::Test(args) => test::run(&cli.global, args),
+        Command::Report(args) => report::run(&cli.global, args),
+        Command::Split(args) => split::run(&cli.global, args),
         Command::Train(args) => train::run(&cli.global, args),
         Command::Nn(a) => typed(query::nn(a)),
         Command::Analogy(a) => typed(query::analogy(a)),

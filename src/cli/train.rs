@@ -227,11 +227,17 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     let pipeline = args.pipeline.to_pipeline(Pipeline::default())?;
     config.label_prefix = pipeline.label_prefix.clone();
     if config.mode == Mode::Supervised {
-        // Wired to `crate::classify::train(&args.inputs, &pipeline, &config, &run)` when the
-        // classify branch is merged.
-        return Err(Error::config(
-            "--mode supervised is not part of this build yet",
-        ));
+        let report = crate::classify::train(&args.inputs, &pipeline, &config, &run)?;
+        if run.json {
+            let mut line =
+                serde_json::to_value(&report).map_err(|e| Error::config(e.to_string()))?;
+            line["event"] = "summary".into();
+            line["mode"] = "supervised".into();
+            println!("{line}");
+        } else {
+            log::info(report.summary_text());
+        }
+        return Ok(());
     }
     if config.validation.is_some()
         || config.class_weight.is_some()
