@@ -78,6 +78,10 @@ fn topic_margin(vectors: &[(String, Vec<f32>)]) -> f32 {
 }
 
 fn train_args(corpus: &Path, prefix: &Path, mode: &str) -> Vec<String> {
+    seeded_args(corpus, prefix, mode, "7")
+}
+
+fn seeded_args(corpus: &Path, prefix: &Path, mode: &str, seed: &str) -> Vec<String> {
     [
         "train",
         "--mode",
@@ -91,7 +95,7 @@ fn train_args(corpus: &Path, prefix: &Path, mode: &str) -> Vec<String> {
         "--threads",
         "1",
         "--seed",
-        "7",
+        seed,
         "-t",
         "0",
         "--quiet",
