@@ -4,8 +4,13 @@
 pub mod convert;
 pub mod eval;
 pub mod pipeline_args;
+pub mod predict;
 pub mod preprocess;
 pub mod query;
+pub mod report;
+pub mod split;
+pub mod test;
+pub mod train;
 pub mod vocab;
 
 pub use pipeline_args::{PipelineArgs, SpellingArgs};
@@ -52,6 +57,16 @@ pub enum Command {
     /// Build, show or prune a vocabulary
     #[command(subcommand)]
     Vocab(vocab::Command),
+    /// Predict the labels of each line with a classifier
+    Predict(predict::Args),
+    /// fastText's N, precision@k and recall@k of a classifier on labelled data
+    Test(test::Args),
+    /// Per-label precision/recall/F1, averages and confusion matrix of a classifier
+    Report(report::Args),
+    /// Split a labelled file into shuffled (optionally stratified) train/validation/test files
+    Split(split::Args),
+    /// Train word embeddings (cbow, skipgram, batch_skipgram) or a classifier (supervised)
+    Train(train::Args),
     /// Nearest neighbours of words by cosine similarity
     Nn(query::NnArgs),
     /// "a is to b as c is to ?": the words closest to b − a + c
@@ -81,6 +96,11 @@ pub fn run(cli: Cli) -> crate::Result<()> {
     match &cli.command {
         Command::Preprocess(args) => preprocess::run(&cli.global, args),
         Command::Vocab(command) => vocab::run(&cli.global, command),
+        Command::Predict(args) => predict::run(&cli.global, args),
+        Command::Test(args) => test::run(&cli.global, args),
+        Command::Report(args) => report::run(&cli.global, args),
+        Command::Split(args) => split::run(&cli.global, args),
+        Command::Train(args) => train::run(&cli.global, args),
         Command::Nn(args) => query::nn(&cli.global, args),
         Command::Analogy(args) => query::analogy(&cli.global, args),
         Command::Vectors(args) => query::vectors(&cli.global, args),
