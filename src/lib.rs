@@ -4,5 +4,6 @@
 
 pub mod error;
 pub mod matrix;
+pub mod topics;
 
 pub use error::{Error, Result};
