@@ -51,7 +51,7 @@ impl TrainConfig {
                 self.dropout
             )));
         }
-        if !(self.tolerance >= 0.0) {
+        if self.tolerance.is_nan() || self.tolerance < 0.0 {
             return Err(Error::config("--tolerance must be ≥ 0"));
         }
         Ok(())
@@ -103,7 +103,7 @@ pub fn train(
     cfg.validate()?;
     let start = Instant::now();
     let docs: Vec<usize> = (0..data.n_docs())
-        .filter(|&d| data.doc(d).0.len() > 0)
+        .filter(|&d| !data.doc(d).0.is_empty())
         .collect();
     if docs.is_empty() {
         return Err(Error::config(
