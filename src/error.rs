@@ -9,7 +9,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An operating-system error while touching a file.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), describe_io(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -58,5 +58,18 @@ impl Error {
 
     pub fn config(message: impl Into<String>) -> Self {
         Error::Config(message.into())
+    }
+}
+
+/// The OS message plus what the user can do about the common cases.
+fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file or directory; check the path".to_string(),
+        ErrorKind::PermissionDenied => {
+            "permission denied; check the file's permissions".to_string()
+        }
+        ErrorKind::IsADirectory => "is a directory, but a file is needed here".to_string(),
+        _ => e.to_string(),
     }
 }

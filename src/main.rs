@@ -1,1 +1,26 @@
-fn main() {}
+//! The `blazetext` binary: parse arguments, run, and turn errors into one clear paragraph and
+//! an exit code (0 success, 1 runtime error, 2 usage error).
+
+use blazetext::cli::{self, Cli};
+use blazetext::Error;
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    if std::env::var_os("RUST_BACKTRACE").is_none() {
+        std::panic::set_hook(Box::new(|info| {
+            eprintln!("error: internal error ({info}). This is a bug in blazetext; please report it with the command you ran.");
+        }));
+    }
+    let cli = Cli::parse();
+    match cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            match err {
+                Error::Config(_) => ExitCode::from(2),
+                _ => ExitCode::from(1),
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Topic extraction: bag of words, the neural topic model, training, inference and metrics.
 
 pub mod bow;
+pub mod docs;
 pub mod infer;
 pub mod linalg;
 pub mod metrics;

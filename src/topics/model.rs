@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ntm::Ntm;
 use super::train::{TrainConfig, TrainReport};
+use crate::io_util::write_atomic;
+use crate::text::Pipeline;
 use crate::{Error, Result};
 
 pub const FORMAT: &str = "blazetext";
@@ -25,7 +27,7 @@ pub struct Meta {
     pub version: u32,
     pub vocab: Vec<String>,
     /// The text pipeline raw documents go through; `None` for models trained on count rows.
-    pub pipeline: Option<serde_json::Value>,
+    pub pipeline: Option<Pipeline>,
     /// JSON field holding the text when documents are JSON lines.
     pub text_field: Option<String>,
     pub config: TrainConfig,
@@ -178,24 +180,6 @@ impl TopicModel {
     }
 }
 
-/// Writes `data` to a temporary file next to `path`, then renames it over `path`.
-pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, data).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
-}
-
 /// The `kind` a blazetext safetensors file declares (`"topics"` for topic models), or `None`
 /// when the file is not one; lets other commands reject a topic model with a clear message.
 pub fn peek_kind(path: &Path) -> Option<String> {
@@ -248,6 +232,10 @@ mod tests {
         assert_eq!(peek_kind(&p).as_deref(), Some("topics"));
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+        let mut with_pipeline = m.meta.clone();
+        with_pipeline.pipeline = Some(Pipeline::topics_default());
+        TopicModel::new(m.ntm.clone(), with_pipeline.clone()).save(&p).unwrap();
+        assert_eq!(TopicModel::load(&p).unwrap().meta, with_pipeline);
     }
 
     #[test]

@@ -9,8 +9,10 @@
 //!
 //! The prior is the Laplace approximation of a symmetric Dirichlet(α) in the softmax basis
 //! (μ₀ = 0, σ₀² = (1 − 1/K)/α, Srivastava & Sutton 2017), or N(0, I) (NVDM, SageMaker).
-//! Batch norm has no learned scale or shift (as ProdLDA): it only standardises each unit over the
-//! mini-batch during training and uses running averages at inference.
+//! Batch norm has a learned shift but no learned scale (as ProdLDA): it standardises each unit
+//! over the mini-batch during training (running averages at inference) and adds a bias. The
+//! decoder's bias carries the background word frequencies, so the topic rows β_k only carry
+//! what distinguishes a topic; without batch norm the decoder is softmax(θβ + b) (NVDM).
 
 use ndarray::parallel::prelude::*;
 use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
@@ -152,6 +154,13 @@ impl Architecture {
             out.push((format!("{head}.bias"), (1, self.n_topics)));
         }
         out.push(("beta".into(), (self.n_topics, self.n_words)));
+        if self.decoder == DecoderKind::ProductOfExperts {
+            out.push(("decoder.bias".into(), (1, self.n_words)));
+        }
+        if self.batch_norm {
+            out.push(("bn.mu.bias".into(), (1, self.n_topics)));
+            out.push(("bn.logvar.bias".into(), (1, self.n_topics)));
+        }
         out
     }
 
@@ -371,6 +380,18 @@ impl Ntm {
         })
     }
 
+    /// Starts the decoder bias at the centred log frequency of each word, so training begins
+    /// from the unigram distribution instead of the uniform one (as NVDM).
+    pub fn init_background(&mut self, term_frequency: &[f64]) {
+        if let Some(i) = self.idx_decoder_bias() {
+            let logs: Vec<f64> = term_frequency.iter().map(|&c| (c + 1.0).ln()).collect();
+            let mean = logs.iter().sum::<f64>() / logs.len().max(1) as f64;
+            for (b, l) in self.params[i].iter_mut().zip(&logs) {
+                *b = (l - mean) as f32;
+            }
+        }
+    }
+
     fn n_layers(&self) -> usize {
         self.arch.encoder_layers.len()
     }
@@ -380,8 +401,24 @@ impl Ntm {
         (&self.params[base], &self.params[base + 1])
     }
 
+    fn idx_beta(&self) -> usize {
+        2 * self.n_layers() + 4
+    }
+
     fn beta(&self) -> &Array2<f32> {
-        self.params.last().unwrap()
+        &self.params[self.idx_beta()]
+    }
+
+    /// Index of the decoder bias (product of experts only).
+    fn idx_decoder_bias(&self) -> Option<usize> {
+        (self.arch.decoder == DecoderKind::ProductOfExperts).then(|| self.idx_beta() + 1)
+    }
+
+    /// Index of the μ batch-norm shift; the log σ² shift follows it.
+    fn idx_bn_bias(&self) -> Option<usize> {
+        self.arch
+            .batch_norm
+            .then(|| self.idx_beta() + 1 + self.idx_decoder_bias().is_some() as usize)
     }
 
     /// Encoder hidden layers; returns pre-activations and outputs of each layer.
@@ -420,8 +457,9 @@ impl Ntm {
     pub fn topic_weights(&self, x: &Bow) -> Array2<f32> {
         let (_, out) = self.encode_hidden(x);
         let (mut mu, _) = self.heads(out.last().unwrap());
-        if self.arch.batch_norm {
+        if let Some(i) = self.idx_bn_bias() {
             bn_eval(&mut mu, &self.stats[0]);
+            add_bias(&mut mu, &self.params[i]);
         }
         linalg::softmax_rows(&mut mu);
         mu
@@ -456,6 +494,9 @@ impl Ntm {
                 bn_eval(&mut mu, &self.stats[0]);
                 bn_eval(&mut lv, &self.stats[1]);
             }
+            let i = self.idx_bn_bias().expect("batch norm has shifts");
+            add_bias(&mut mu, &self.params[i]);
+            add_bias(&mut lv, &self.params[i + 1]);
         }
         let mut theta = match noise {
             Some(n) => {
@@ -498,6 +539,7 @@ impl Ntm {
                         bn_eval(&mut eta, &self.stats[2]);
                     }
                 }
+                add_bias(&mut eta, &self.params[self.idx_decoder_bias().unwrap()]);
                 // recon_d = Σ_w x_w (logsumexp(η_d) − η_dw); p = softmax(η) for the backward pass.
                 let recon: Vec<f64> = eta
                     .axis_iter_mut(Axis(0))
@@ -558,7 +600,7 @@ impl Ntm {
     pub fn backward(&self, x: &Bow, f: &Forward, noise: &Noise) -> Vec<Array2<f32>> {
         let b = x.n_docs() as f32;
         let inv_b = 1.0 / b;
-        let mut grads: Vec<Array2<f32>> = Vec::with_capacity(self.params.len());
+        let mut grads: Vec<Option<Array2<f32>>> = vec![None; self.params.len()];
         let beta = self.beta();
 
         // Decoder: gradient with respect to θ (after dropout) and β.
@@ -577,6 +619,7 @@ impl Ntm {
                             row[id as usize] -= c * inv_b;
                         }
                     });
+                grads[self.idx_decoder_bias().unwrap()] = Some(col_sums(&d_eta));
                 if let Some(c) = bn {
                     d_eta = bn_backward(&d_eta, c);
                 }
@@ -645,6 +688,9 @@ impl Ntm {
                 *g = *g * e * 0.5 * s + 0.5 * (s * s / v0 - 1.0) * inv_b;
             });
         if let (Some(cm), Some(cl)) = (&f.mu_bn, &f.lv_bn) {
+            let i = self.idx_bn_bias().unwrap();
+            grads[i] = Some(col_sums(&d_mu));
+            grads[i + 1] = Some(col_sums(&d_lv));
             d_mu = bn_backward(&d_mu, cm);
             d_lv = bn_backward(&d_lv, cl);
         }
@@ -652,12 +698,12 @@ impl Ntm {
         // Heads.
         let (w_mu, _) = self.head(0);
         let (w_lv, _) = self.head(1);
-        let head_grads = [
-            linalg::dot_tn(f.hidden.view(), d_mu.view()),
-            col_sums(&d_mu),
-            linalg::dot_tn(f.hidden.view(), d_lv.view()),
-            col_sums(&d_lv),
-        ];
+        let base = 2 * self.n_layers();
+        grads[base] = Some(linalg::dot_tn(f.hidden.view(), d_mu.view()));
+        grads[base + 1] = Some(col_sums(&d_mu));
+        grads[base + 2] = Some(linalg::dot_tn(f.hidden.view(), d_lv.view()));
+        grads[base + 3] = Some(col_sums(&d_lv));
+        grads[self.idx_beta()] = Some(d_beta);
         let mut d_h = linalg::dot(d_mu.view(), w_mu.t());
         d_h += &linalg::dot(d_lv.view(), w_lv.t());
         if let Some(mask) = &noise.hidden_mask {
@@ -666,7 +712,6 @@ impl Ntm {
 
         // Encoder layers, last to first.
         let act = self.arch.activation;
-        let mut layer_grads = Vec::new();
         for i in (0..self.n_layers()).rev() {
             Zip::from(&mut d_h)
                 .and(&f.pre[i])
@@ -683,15 +728,13 @@ impl Ntm {
                 d_h = linalg::dot(d_h.view(), w.t());
                 dw
             };
-            layer_grads.push((dw, db));
+            grads[2 * i] = Some(dw);
+            grads[2 * i + 1] = Some(db);
         }
-        for (dw, db) in layer_grads.into_iter().rev() {
-            grads.push(dw);
-            grads.push(db);
-        }
-        grads.extend(head_grads);
-        grads.push(d_beta);
         grads
+            .into_iter()
+            .map(|g| g.expect("every parameter gets a gradient"))
+            .collect()
     }
 
     /// Moves the batch-norm running statistics toward the statistics of a training batch.

@@ -113,6 +113,7 @@ pub fn train(
     }
     let mut rng = linalg::rng(cfg.seed);
     let mut model = Ntm::new(cfg.arch.clone(), &mut rng)?;
+    model.init_background(&data.term_frequency());
     let mut opt = Optimizer::new(cfg.optim.clone(), &model.params);
     let validation = validation.filter(|v| v.n_docs() > 0);
     let per_epoch = ((docs.len() as f64 * cfg.sub_sample).ceil() as usize).clamp(1, docs.len());

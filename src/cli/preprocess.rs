@@ -1,0 +1,176 @@
+//! `blazetext preprocess`: run the text pipeline over a corpus, one output line per input line.
+
+use super::pipeline_args::{PipelineArgs, SpellingArgs};
+use super::GlobalArgs;
+use crate::corpus::Corpus;
+use crate::io_util::AtomicFile;
+use crate::text::Pipeline;
+use crate::{log, Error, Result};
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  blazetext preprocess corpora/sample.txt -o sample.tok\n  \
+    blazetext preprocess docs/ -o docs.tok --stopwords english --stemmer english\n  \
+    zcat big.txt.gz | blazetext preprocess - -o - --tokenizer hf:tokenizer.json"
+)]
+pub struct Args {
+    /// Input files, directories, .gz files, or - for standard input
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output file, or - for standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+    #[command(flatten)]
+    pub spelling: SpellingArgs,
+}
+
+/// Figures printed at the end of a run.
+#[derive(Debug, serde::Serialize)]
+struct Summary {
+    lines: u64,
+    tokens_in: u64,
+    tokens_out: u64,
+    types: usize,
+    bytes: u64,
+    invalid_utf8: u64,
+    seconds: f64,
+    mb_per_second: f64,
+    spelling_corrections: usize,
+}
+
+/// The output of one chunk: its text and token figures.
+struct ChunkOutput {
+    text: Vec<u8>,
+    bytes: u64,
+    tokens_in: u64,
+    tokens_out: u64,
+    types: hashbrown::HashSet<String>,
+}
+
+pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
+    let start = Instant::now();
+    let corpus = Corpus::open(&args.inputs)?;
+    let mut pipeline = args.pipeline.to_pipeline(Pipeline::default())?;
+    let corrections = args.spelling.apply(&corpus, &mut pipeline)?;
+    if let Some(path) = &args.pipeline.save_pipeline_config {
+        // Saved again so that the file includes the spelling corrections just learned.
+        pipeline.save(path)?;
+    }
+    let processor = pipeline.processor()?;
+    let to_stdout = args.output.as_os_str() == "-";
+    let mut file = if to_stdout {
+        None
+    } else {
+        Some(AtomicFile::create(&args.output)?)
+    };
+    let stdout = std::io::stdout();
+    let mut sink: Box<dyn Write> = match file.as_mut() {
+        Some(f) => Box::new(std::io::BufWriter::with_capacity(1 << 20, f)),
+        None => Box::new(std::io::BufWriter::new(stdout.lock())),
+    };
+    let total_bytes: u64 = corpus
+        .inputs()
+        .iter()
+        .filter_map(|i| match i {
+            crate::corpus::Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            crate::corpus::Input::Stdin => None,
+        })
+        .sum();
+    let bar = log::progress_bar(
+        total_bytes,
+        "{bar:40} {percent:>3}% {binary_bytes_per_sec} ETA {eta}",
+    );
+    let mut summary = Summary {
+        lines: 0,
+        tokens_in: 0,
+        tokens_out: 0,
+        types: 0,
+        bytes: 0,
+        invalid_utf8: 0,
+        seconds: 0.0,
+        mb_per_second: 0.0,
+        spelling_corrections: corrections.len(),
+    };
+    let mut types = hashbrown::HashSet::new();
+    // A whitespace split of the raw line stands for "tokens in": what a user sees as words.
+    let stats = corpus.par_map_chunks_with(
+        || processor.clone(),
+        |processor, chunk| {
+            let mut out = ChunkOutput {
+                text: Vec::with_capacity(chunk.text.len()),
+                bytes: chunk.text.len() as u64,
+                tokens_in: 0,
+                tokens_out: 0,
+                types: hashbrown::HashSet::new(),
+            };
+            for (_, line) in chunk.lines() {
+                out.tokens_in += line.split_whitespace().count() as u64;
+                let mut first = true;
+                processor.for_each_token(line, |token| {
+                    if !first {
+                        out.text.push(b' ');
+                    }
+                    first = false;
+                    out.text.extend_from_slice(token.as_bytes());
+                    out.tokens_out += 1;
+                    if !out.types.contains(token) {
+                        out.types.insert(token.to_string());
+                    }
+                });
+                out.text.push(b'\n');
+            }
+            out
+        },
+        |out| {
+            sink.write_all(&out.text)
+                .map_err(|e| Error::io(&args.output, e))?;
+            summary.tokens_in += out.tokens_in;
+            summary.tokens_out += out.tokens_out;
+            types.extend(out.types);
+            bar.inc(out.bytes);
+            Ok(())
+        },
+    )?;
+    sink.flush().map_err(|e| Error::io(&args.output, e))?;
+    drop(sink);
+    bar.finish_and_clear();
+    if let Some(file) = file {
+        file.commit()?;
+    }
+    summary.lines = stats.lines;
+    summary.bytes = stats.bytes;
+    summary.invalid_utf8 = stats.invalid_utf8;
+    summary.types = types.len();
+    summary.seconds = start.elapsed().as_secs_f64();
+    summary.mb_per_second = stats.bytes as f64 / 1e6 / summary.seconds.max(1e-9);
+    report(global, &summary, to_stdout);
+    Ok(())
+}
+
+fn report(global: &GlobalArgs, s: &Summary, output_on_stdout: bool) {
+    if global.json {
+        let line = serde_json::to_string(s).expect("summary serializes");
+        if output_on_stdout {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+        return;
+    }
+    log::info(format!(
+        "preprocessed {} lines: {} tokens in, {} tokens out, {} types, {:.1} MB in {:.2} s ({:.1} MB/s){}",
+        s.lines,
+        s.tokens_in,
+        s.tokens_out,
+        s.types,
+        s.bytes as f64 / 1e6,
+        s.seconds,
+        s.mb_per_second,
+        if s.invalid_utf8 > 0 { format!(", {} invalid UTF-8 sequences replaced", s.invalid_utf8) } else { String::new() }
+    ));
+}

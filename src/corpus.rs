@@ -1,0 +1,541 @@
+//! Reading text corpora: files, directories, `-` for stdin, `.gz` files. Input is read in chunks
+//! of whole lines, mapped in parallel and handed back in order, so lines of any length cost linear
+//! time and memory stays bounded by a few chunks per thread.
+
+use crate::{log, Error, Result};
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Target size of a chunk; a chunk grows beyond it only to finish its last line.
+const CHUNK_BYTES: usize = 4 << 20;
+/// How much of the start of a file is checked for NUL bytes.
+const SNIFF_BYTES: usize = 8 << 10;
+
+/// One input of a corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    File(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    pub fn display_path(&self) -> PathBuf {
+        match self {
+            Input::File(p) => p.clone(),
+            Input::Stdin => PathBuf::from("<stdin>"),
+        }
+    }
+
+    fn open(&self) -> Result<Box<dyn Read + Send>> {
+        match self {
+            Input::Stdin => Ok(Box::new(std::io::stdin())),
+            Input::File(path) => {
+                let file = File::open(path).map_err(|e| Error::io(path, e))?;
+                if path.extension().is_some_and(|e| e == "gz") {
+                    Ok(Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(
+                        file,
+                    ))))
+                } else {
+                    Ok(Box::new(file))
+                }
+            }
+        }
+    }
+}
+
+/// A run of whole lines from one input.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    pub source: Arc<PathBuf>,
+    /// 1-based number of the chunk's first line within its input.
+    pub first_line: u64,
+    /// Offset of the chunk's first byte within its (decompressed) input.
+    pub byte_offset: u64,
+    pub text: String,
+}
+
+impl Chunk {
+    /// The chunk's lines with their 1-based numbers; `\n` and a trailing `\r` are removed.
+    pub fn lines(&self) -> impl Iterator<Item = (u64, &str)> {
+        let body = self.text.strip_suffix('\n').unwrap_or(&self.text);
+        body.split('\n').enumerate().map(move |(i, line)| {
+            (
+                self.first_line + i as u64,
+                line.strip_suffix('\r').unwrap_or(line),
+            )
+        })
+    }
+}
+
+/// What reading a corpus found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReadStats {
+    pub bytes: u64,
+    pub lines: u64,
+    /// Invalid UTF-8 sequences replaced by U+FFFD.
+    pub invalid_utf8: u64,
+}
+
+/// A set of inputs read as one stream of lines.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    inputs: Vec<Input>,
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+}
+
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .map(|e| e.map(|e| e.path()).map_err(|e| Error::io(dir, e)))
+        .collect::<Result<_>>()?;
+    entries.sort();
+    for path in entries {
+        if is_hidden(&path) {
+            continue;
+        }
+        if path.is_dir() {
+            collect_dir(&path, out)?;
+        } else if path.is_file() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads the first block of a file (decompressed for `.gz`) and says whether it holds a NUL byte.
+fn looks_binary(input: &Input) -> Result<bool> {
+    let path = input.display_path();
+    let mut reader = input.open()?;
+    let mut block = vec![0u8; SNIFF_BYTES];
+    let mut filled = 0;
+    while filled < block.len() {
+        match reader.read(&mut block[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(read_error(&path, e)),
+        }
+    }
+    Ok(memchr::memchr(0, &block[..filled]).is_some())
+}
+
+fn read_error(path: &Path, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::InvalidInput || e.kind() == std::io::ErrorKind::InvalidData {
+        Error::input(
+            path,
+            None,
+            format!("could not be decompressed ({e}); is it really a gzip file?"),
+        )
+    } else {
+        Error::io(path, e)
+    }
+}
+
+fn binary_error(path: &Path) -> Error {
+    Error::input(
+        path,
+        None,
+        "looks like a binary file (it contains NUL bytes), not text; give a plain UTF-8 text file \
+         (or .gz of one) with one document or sentence per line",
+    )
+}
+
+impl Corpus {
+    /// Opens `paths`: files, directories (every non-hidden file below, sorted; binary files are
+    /// skipped with a warning) and `-` for standard input.
+    pub fn open(paths: &[PathBuf]) -> Result<Corpus> {
+        if paths.is_empty() {
+            return Err(Error::config(
+                "no input given; name one or more files, directories, or - for stdin",
+            ));
+        }
+        let mut inputs = Vec::new();
+        for path in paths {
+            if path.as_os_str() == "-" {
+                inputs.push(Input::Stdin);
+                continue;
+            }
+            let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+            if meta.is_dir() {
+                let mut files = Vec::new();
+                collect_dir(path, &mut files)?;
+                let mut found = 0;
+                for file in files {
+                    let input = Input::File(file.clone());
+                    if std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) == 0 {
+                        continue;
+                    }
+                    if looks_binary(&input)? {
+                        log::warn(format!(
+                            "skipping {}: it looks like a binary file",
+                            file.display()
+                        ));
+                        continue;
+                    }
+                    inputs.push(input);
+                    found += 1;
+                }
+                if found == 0 {
+                    return Err(Error::input(
+                        path,
+                        None,
+                        "the directory contains no non-empty text files; put .txt (or .gz) files in it or name files directly",
+                    ));
+                }
+            } else {
+                if meta.len() == 0 {
+                    return Err(Error::input(
+                        path,
+                        None,
+                        "the file is empty; give a file with at least one line of text",
+                    ));
+                }
+                let input = Input::File(path.clone());
+                if looks_binary(&input)? {
+                    return Err(binary_error(path));
+                }
+                inputs.push(input);
+            }
+        }
+        Ok(Corpus { inputs })
+    }
+
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// [`Corpus::par_map_chunks_with`] without per-thread state.
+    pub fn par_map_chunks<R: Send>(
+        &self,
+        map: impl Fn(&Chunk) -> R + Sync,
+        consume: impl FnMut(R) -> Result<()>,
+    ) -> Result<ReadStats> {
+        self.par_map_chunks_with(|| (), |_, chunk| map(chunk), consume)
+    }
+
+    /// Reads every input in order in chunks of whole lines; `map` runs on the rayon pool with a
+    /// per-thread state made by `init` (kept across chunks, e.g. a `Processor` with a warm stem
+    /// cache), and `consume` receives the results in input order. Invalid UTF-8 is replaced by
+    /// U+FFFD, counted, and reported once per input with the offset of its first bad byte.
+    pub fn par_map_chunks_with<S: Send, R: Send>(
+        &self,
+        init: impl Fn() -> S + Sync,
+        map: impl Fn(&mut S, &Chunk) -> R + Sync,
+        mut consume: impl FnMut(R) -> Result<()>,
+    ) -> Result<ReadStats> {
+        let pool: Mutex<Vec<S>> = Mutex::new(Vec::new());
+        let batch_len = 2 * rayon::current_num_threads().max(1);
+        let mut stats = ReadStats::default();
+        let mut batch: Vec<Chunk> = Vec::with_capacity(batch_len);
+        let run_batch = |batch: &mut Vec<Chunk>,
+                         consume: &mut dyn FnMut(R) -> Result<()>|
+         -> Result<()> {
+            let results: Vec<R> = batch
+                .par_iter()
+                .map(|chunk| {
+                    let mut state = pool.lock().expect("state pool").pop().unwrap_or_else(&init);
+                    let result = map(&mut state, chunk);
+                    pool.lock().expect("state pool").push(state);
+                    result
+                })
+                .collect();
+            batch.clear();
+            results.into_iter().try_for_each(consume)
+        };
+        for input in &self.inputs {
+            let input_stats = read_chunks(input, |chunk| {
+                batch.push(chunk);
+                if batch.len() == batch_len {
+                    run_batch(&mut batch, &mut consume)?;
+                }
+                Ok(())
+            })?;
+            stats.bytes += input_stats.bytes;
+            stats.lines += input_stats.lines;
+            stats.invalid_utf8 += input_stats.invalid_utf8;
+        }
+        run_batch(&mut batch, &mut consume)?;
+        if stats.bytes == 0 {
+            let names: Vec<String> = self
+                .inputs
+                .iter()
+                .map(|i| i.display_path().display().to_string())
+                .collect();
+            return Err(Error::input(
+                names.join(", "),
+                None,
+                "no text was read: the input is empty",
+            ));
+        }
+        Ok(stats)
+    }
+
+    /// Copies the whole corpus (decompressed, with invalid UTF-8 replaced) into one temporary
+    /// file, for code that needs random access or several passes (stdin can be read only once).
+    pub fn spool(&self) -> Result<SpooledCorpus> {
+        let file =
+            tempfile::NamedTempFile::new().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        let path = file.path().to_path_buf();
+        let mut writer = std::io::BufWriter::new(file.reopen().map_err(|e| Error::io(&path, e))?);
+        let stats = self.par_map_chunks(
+            |chunk| chunk.text.clone(),
+            |text| {
+                writer
+                    .write_all(text.as_bytes())
+                    .map_err(|e| Error::io(&path, e))?;
+                if !text.ends_with('\n') {
+                    writer.write_all(b"\n").map_err(|e| Error::io(&path, e))?;
+                }
+                Ok(())
+            },
+        )?;
+        writer.flush().map_err(|e| Error::io(&path, e))?;
+        Ok(SpooledCorpus { file, stats })
+    }
+}
+
+/// A corpus copied into one temporary file, removed when dropped.
+pub struct SpooledCorpus {
+    file: tempfile::NamedTempFile,
+    pub stats: ReadStats,
+}
+
+impl SpooledCorpus {
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+}
+
+/// Reads one input and calls `emit` with each chunk of whole lines.
+fn read_chunks(input: &Input, mut emit: impl FnMut(Chunk) -> Result<()>) -> Result<ReadStats> {
+    let path = Arc::new(input.display_path());
+    let mut reader = input.open()?;
+    let mut stats = ReadStats::default();
+    let mut first_invalid: Option<u64> = None;
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK_BYTES + 4096);
+    let mut line_no = 1u64;
+    let mut offset = 0u64;
+    let mut eof = false;
+    let mut checked_binary = matches!(input, Input::File(_));
+    while !eof {
+        // Fill to the target size, then keep reading until the buffer holds a line end. Only the
+        // newly read bytes are searched, so one huge line costs linear time.
+        let mut searched = 0;
+        let cut = loop {
+            if buf.len() >= CHUNK_BYTES {
+                if let Some(pos) = memchr::memrchr(b'\n', &buf[searched..]) {
+                    break searched + pos + 1;
+                }
+                searched = buf.len();
+            }
+            let start = buf.len();
+            buf.resize(start + CHUNK_BYTES.max(buf.len() / 2), 0);
+            let n = loop {
+                match reader.read(&mut buf[start..]) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    other => break other,
+                }
+            };
+            let n = n.map_err(|e| read_error(&path, e))?;
+            buf.truncate(start + n);
+            if !checked_binary {
+                // Standard input cannot be sniffed in advance; check its first block here.
+                if memchr::memchr(0, &buf[..buf.len().min(SNIFF_BYTES)]).is_some() {
+                    return Err(binary_error(&path));
+                }
+                checked_binary = true;
+            }
+            if n == 0 {
+                eof = true;
+                break buf.len();
+            }
+        };
+        if cut == 0 {
+            break;
+        }
+        let rest = buf.split_off(cut);
+        let bytes = std::mem::replace(&mut buf, rest);
+        let (text, invalid) = decode(bytes, &mut first_invalid, offset);
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64
+            + u64::from(!text.ends_with('\n'));
+        stats.bytes += cut as u64;
+        stats.lines += lines;
+        stats.invalid_utf8 += invalid;
+        let chunk = Chunk {
+            source: Arc::clone(&path),
+            first_line: line_no,
+            byte_offset: offset,
+            text,
+        };
+        line_no += lines;
+        offset += cut as u64;
+        emit(chunk)?;
+    }
+    if let Some(at) = first_invalid {
+        log::warn(format!(
+            "{}: {} invalid UTF-8 sequence(s) replaced by U+FFFD; the first at byte offset {at}",
+            path.display(),
+            stats.invalid_utf8
+        ));
+    }
+    Ok(stats)
+}
+
+/// Turns bytes into a `String`, replacing invalid UTF-8 and counting the replacements.
+fn decode(bytes: Vec<u8>, first_invalid: &mut Option<u64>, base: u64) -> (String, u64) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, 0),
+        Err(err) => {
+            let bytes = err.into_bytes();
+            let mut text = String::with_capacity(bytes.len());
+            let mut invalid = 0;
+            let mut pos = 0u64;
+            for piece in bytes.utf8_chunks() {
+                text.push_str(piece.valid());
+                pos += piece.valid().len() as u64;
+                if !piece.invalid().is_empty() {
+                    first_invalid.get_or_insert(base + pos);
+                    text.push(char::REPLACEMENT_CHARACTER);
+                    invalid += 1;
+                    pos += piece.invalid().len() as u64;
+                }
+            }
+            (text, invalid)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(corpus: &Corpus) -> (Vec<(u64, String)>, ReadStats) {
+        let mut out = Vec::new();
+        let stats = corpus
+            .par_map_chunks(
+                |c| {
+                    c.lines()
+                        .map(|(n, l)| (n, l.to_string()))
+                        .collect::<Vec<_>>()
+                },
+                |v| {
+                    out.extend(v);
+                    Ok(())
+                },
+            )
+            .unwrap();
+        (out, stats)
+    }
+
+    #[test]
+    fn reads_lines_with_numbers_and_crlf() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "one\r\ntwo\n\nfour").unwrap();
+        let (lines, stats) = lines_of(&Corpus::open(&[path]).unwrap());
+        assert_eq!(
+            lines,
+            [
+                (1, "one".into()),
+                (2, "two".into()),
+                (3, "".into()),
+                (4, "four".into())
+            ]
+        );
+        assert_eq!(stats.lines, 4);
+    }
+
+    #[test]
+    fn reads_gzip_and_directories_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"zipped line\n").unwrap();
+        std::fs::write(dir.path().join("b.txt.gz"), gz.finish().unwrap()).unwrap();
+        std::fs::write(dir.path().join("a.txt"), "plain line\n").unwrap();
+        std::fs::write(dir.path().join(".hidden"), "skip me\n").unwrap();
+        std::fs::write(dir.path().join("c.bin"), b"\0\x01\x02").unwrap();
+        let (lines, _) = lines_of(&Corpus::open(&[dir.path().to_path_buf()]).unwrap());
+        let texts: Vec<_> = lines.into_iter().map(|(_, l)| l).collect();
+        assert_eq!(texts, ["plain line", "zipped line"]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.txt");
+        std::fs::write(&path, b"ok\nbad \xff\xfe here\n").unwrap();
+        let (lines, stats) = lines_of(&Corpus::open(&[path]).unwrap());
+        assert_eq!(lines[1].1, "bad \u{fffd}\u{fffd} here");
+        assert_eq!(stats.invalid_utf8, 2);
+    }
+
+    #[test]
+    fn huge_line_and_many_chunks_keep_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let long = "x".repeat(9 << 20);
+        let mut text = String::new();
+        for i in 0..200_000 {
+            text.push_str(&format!("line {i}\n"));
+        }
+        text.push_str(&long);
+        text.push('\n');
+        text.push_str("last\n");
+        std::fs::write(&path, &text).unwrap();
+        let (lines, stats) = lines_of(&Corpus::open(&[path]).unwrap());
+        assert_eq!(lines.len(), 200_002);
+        assert_eq!(lines[123_456], (123_457, "line 123456".into()));
+        assert_eq!(lines[200_000].1.len(), 9 << 20);
+        assert_eq!(lines[200_001], (200_002, "last".into()));
+        assert_eq!(stats.bytes, text.len() as u64);
+    }
+
+    #[test]
+    fn bad_inputs_are_clear_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = Corpus::open(&[dir.path().join("nope.txt")])
+            .unwrap_err()
+            .to_string();
+        assert!(missing.contains("nope.txt"), "{missing}");
+        let empty = dir.path().join("empty.txt");
+        std::fs::write(&empty, "").unwrap();
+        assert!(Corpus::open(&[empty])
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
+        let binary = dir.path().join("x.bin");
+        std::fs::write(&binary, b"ELF\0\0\x01").unwrap();
+        assert!(Corpus::open(&[binary])
+            .unwrap_err()
+            .to_string()
+            .contains("binary"));
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        assert!(Corpus::open(&[sub])
+            .unwrap_err()
+            .to_string()
+            .contains("no non-empty text files"));
+    }
+
+    #[test]
+    fn spool_copies_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        let b = dir.path().join("b.txt");
+        std::fs::write(&a, "first\nsecond").unwrap();
+        std::fs::write(&b, "third\n").unwrap();
+        let spooled = Corpus::open(&[a, b]).unwrap().spool().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(spooled.path()).unwrap(),
+            "first\nsecond\nthird\n"
+        );
+    }
+}

@@ -1,0 +1,13 @@
+//! The text pipeline: normalize → lowercase → tokenize → filter → (fix spelling) → drop stop
+//! words → stem. Labels (`__label__x`) pass through every stage untouched.
+
+pub mod normalize;
+pub mod pipeline;
+pub mod spell;
+pub mod stem;
+pub mod stopwords;
+pub mod tokenize;
+
+pub use normalize::Normalization;
+pub use pipeline::{Numbers, Pipeline, Processor, Tokenizer};
+pub use stopwords::StopWords;

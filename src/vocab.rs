@@ -1,0 +1,613 @@
+//! The vocabulary manager: parallel counting, pruning (min count, max size, document frequency),
+//! ids sorted by frequency, subsampling probabilities, TSV save/load and statistics.
+
+use crate::corpus::Corpus;
+use crate::text::{Pipeline, Processor};
+use crate::{Error, Result};
+use hashbrown::HashMap;
+use serde::Serialize;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+/// One vocabulary entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub text: String,
+    /// Occurrences in the corpus.
+    pub count: u64,
+    /// Lines (documents) it occurs in.
+    pub doc_freq: u64,
+}
+
+/// A document-frequency bound: an absolute number of documents or a fraction of all documents.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DfBound {
+    Count(u64),
+    Fraction(f64),
+}
+
+impl DfBound {
+    /// Parses `5` (documents) or `0.5` (fraction of documents).
+    pub fn parse(value: &str) -> Result<DfBound> {
+        if let Ok(n) = value.parse::<u64>() {
+            return Ok(DfBound::Count(n));
+        }
+        match value.parse::<f64>() {
+            Ok(f) if f > 0.0 && f <= 1.0 => Ok(DfBound::Fraction(f)),
+            _ => Err(Error::config(format!(
+                "'{value}' is not a document-frequency bound; give a count (e.g. 5) or a fraction in (0, 1] (e.g. 0.5)"
+            ))),
+        }
+    }
+
+    fn documents(self, ndocs: u64) -> f64 {
+        match self {
+            DfBound::Count(n) => n as f64,
+            DfBound::Fraction(f) => f * ndocs as f64,
+        }
+    }
+}
+
+/// How a vocabulary is pruned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VocabOptions {
+    pub min_count: u64,
+    pub max_vocab_size: Option<usize>,
+    pub min_df: Option<DfBound>,
+    pub max_df: Option<DfBound>,
+    pub min_label_count: u64,
+}
+
+impl Default for VocabOptions {
+    fn default() -> Self {
+        VocabOptions {
+            min_count: 1,
+            max_vocab_size: None,
+            min_df: None,
+            max_df: None,
+            min_label_count: 1,
+        }
+    }
+}
+
+impl VocabOptions {
+    pub fn validate(&self) -> Result<()> {
+        if self.min_count == 0 {
+            return Err(Error::config(
+                "--min-count must be at least 1 (a word has to occur to be in the vocabulary)",
+            ));
+        }
+        if self.max_vocab_size == Some(0) {
+            return Err(Error::config("--max-vocab-size must be at least 1"));
+        }
+        let contradictory = match (self.min_df, self.max_df) {
+            (Some(DfBound::Count(lo)), Some(DfBound::Count(hi))) => lo > hi,
+            (Some(DfBound::Fraction(lo)), Some(DfBound::Fraction(hi))) => lo > hi,
+            _ => false,
+        };
+        if contradictory {
+            return Err(Error::config(
+                "--min-df is larger than --max-df: no word could pass",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Occurrences and document frequency of one token while counting.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    count: u64,
+    doc_freq: u64,
+    /// The last document (1-based, within this `Counts`) the token was seen in.
+    last_doc: u64,
+}
+
+/// Raw counts before pruning.
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
+    words: HashMap<String, Tally>,
+    labels: HashMap<String, Tally>,
+    /// Word tokens (labels excluded).
+    pub ntokens: u64,
+    /// Lines.
+    pub ndocs: u64,
+}
+
+impl Counts {
+    /// Counts the tokens of each line through `processor`.
+    pub fn add_lines<'a>(
+        &mut self,
+        processor: &mut Processor,
+        lines: impl Iterator<Item = &'a str>,
+    ) {
+        let prefix = processor.pipeline().label_prefix.clone();
+        for line in lines {
+            self.ndocs += 1;
+            let doc = self.ndocs;
+            let Counts {
+                words,
+                labels,
+                ntokens,
+                ..
+            } = self;
+            processor.for_each_token(line, |token| {
+                let is_label = !prefix.is_empty() && token.starts_with(&prefix);
+                let table = if is_label {
+                    &mut *labels
+                } else {
+                    *ntokens += 1;
+                    &mut *words
+                };
+                let tally = table.entry_ref(token).or_default();
+                tally.count += 1;
+                if tally.last_doc != doc {
+                    tally.last_doc = doc;
+                    tally.doc_freq += 1;
+                }
+            });
+        }
+    }
+
+    fn merge(&mut self, other: Counts) {
+        for (mine, theirs) in [
+            (&mut self.words, other.words),
+            (&mut self.labels, other.labels),
+        ] {
+            if mine.is_empty() {
+                *mine = theirs;
+                continue;
+            }
+            for (key, tally) in theirs {
+                let t = mine.entry(key).or_default();
+                t.count += tally.count;
+                t.doc_freq += tally.doc_freq;
+            }
+        }
+        self.ntokens += other.ntokens;
+        self.ndocs += other.ndocs;
+    }
+
+    /// Counts a whole corpus in parallel.
+    pub fn from_corpus(corpus: &Corpus, pipeline: &Pipeline) -> Result<Counts> {
+        let processor = pipeline.processor()?;
+        let mut total = Counts::default();
+        corpus.par_map_chunks_with(
+            || processor.clone(),
+            |processor, chunk| {
+                let mut counts = Counts::default();
+                counts.add_lines(processor, chunk.lines().map(|(_, l)| l));
+                counts
+            },
+            |counts| {
+                total.merge(counts);
+                Ok(())
+            },
+        )?;
+        Ok(total)
+    }
+
+    /// Word → count, for passes that work on raw counts (spelling repair).
+    pub fn word_counts(&self) -> HashMap<String, u64> {
+        self.words
+            .iter()
+            .map(|(w, t)| (w.clone(), t.count))
+            .collect()
+    }
+
+    pub fn distinct_words(&self) -> usize {
+        self.words.len()
+    }
+}
+
+fn sorted_entries(table: HashMap<String, Tally>, keep: impl Fn(&Tally) -> bool) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = table
+        .into_iter()
+        .filter(|(_, t)| keep(t))
+        .map(|(text, t)| Entry {
+            text,
+            count: t.count,
+            doc_freq: t.doc_freq,
+        })
+        .collect();
+    entries.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
+    entries
+}
+
+fn index_of(entries: &[Entry]) -> HashMap<String, u32> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.text.clone(), i as u32))
+        .collect()
+}
+
+/// A pruned vocabulary: words and labels, each sorted by count (descending, ties by text), so a
+/// word's id is its frequency rank.
+#[derive(Debug, Clone, Default)]
+pub struct Vocab {
+    words: Vec<Entry>,
+    labels: Vec<Entry>,
+    word_index: HashMap<String, u32>,
+    label_index: HashMap<String, u32>,
+    ntokens: u64,
+    ndocs: u64,
+}
+
+/// Figures that describe a vocabulary.
+#[derive(Debug, Clone, Serialize)]
+pub struct VocabStats {
+    pub tokens: u64,
+    pub documents: u64,
+    pub types: usize,
+    pub labels: usize,
+    /// Tokens covered by the vocabulary, as a fraction of all tokens counted.
+    pub coverage: f64,
+    /// (N, fraction of tokens covered by the N most frequent words) for N = 10, 100, 1000, ...
+    pub coverage_top: Vec<(usize, f64)>,
+    pub label_counts: Vec<(String, u64)>,
+}
+
+impl Vocab {
+    /// Counts `corpus` through `pipeline` and prunes with `options`.
+    pub fn build(corpus: &Corpus, pipeline: &Pipeline, options: &VocabOptions) -> Result<Vocab> {
+        options.validate()?;
+        Vocab::from_counts(Counts::from_corpus(corpus, pipeline)?, options)
+    }
+
+    /// Prunes raw counts: document-frequency bounds, then `min_count`, then the `max_vocab_size`
+    /// most frequent words.
+    pub fn from_counts(counts: Counts, options: &VocabOptions) -> Result<Vocab> {
+        options.validate()?;
+        let ndocs = counts.ndocs;
+        let min_df = options.min_df.map_or(0.0, |b| b.documents(ndocs));
+        let max_df = options.max_df.map_or(f64::INFINITY, |b| b.documents(ndocs));
+        let mut words = sorted_entries(counts.words, |t| {
+            t.count >= options.min_count
+                && t.doc_freq as f64 >= min_df
+                && t.doc_freq as f64 <= max_df
+        });
+        if let Some(max) = options.max_vocab_size {
+            words.truncate(max);
+        }
+        let labels = sorted_entries(counts.labels, |t| t.count >= options.min_label_count);
+        Ok(Vocab {
+            word_index: index_of(&words),
+            label_index: index_of(&labels),
+            words,
+            labels,
+            ntokens: counts.ntokens,
+            ndocs,
+        })
+    }
+
+    /// A vocabulary from entries already in the order their ids should follow.
+    pub fn from_entries(words: Vec<Entry>, labels: Vec<Entry>, ntokens: u64, ndocs: u64) -> Vocab {
+        Vocab {
+            word_index: index_of(&words),
+            label_index: index_of(&labels),
+            words,
+            labels,
+            ntokens,
+            ndocs,
+        }
+    }
+
+    /// Prunes an existing vocabulary again (ids are renumbered).
+    pub fn prune(&self, options: &VocabOptions) -> Result<Vocab> {
+        options.validate()?;
+        let to_tallies = |entries: &[Entry]| -> HashMap<String, Tally> {
+            entries
+                .iter()
+                .map(|e| {
+                    let tally = Tally {
+                        count: e.count,
+                        doc_freq: e.doc_freq,
+                        last_doc: 0,
+                    };
+                    (e.text.clone(), tally)
+                })
+                .collect()
+        };
+        let counts = Counts {
+            words: to_tallies(&self.words),
+            labels: to_tallies(&self.labels),
+            ntokens: self.ntokens,
+            ndocs: self.ndocs,
+        };
+        Vocab::from_counts(counts, options)
+    }
+
+    pub fn words(&self) -> &[Entry] {
+        &self.words
+    }
+
+    pub fn labels(&self) -> &[Entry] {
+        &self.labels
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    pub fn word_id(&self, word: &str) -> Option<u32> {
+        self.word_index.get(word).copied()
+    }
+
+    pub fn label_id(&self, label: &str) -> Option<u32> {
+        self.label_index.get(label).copied()
+    }
+
+    /// Word tokens counted, before pruning.
+    pub fn ntokens(&self) -> u64 {
+        self.ntokens
+    }
+
+    /// Lines counted.
+    pub fn ndocs(&self) -> u64 {
+        self.ndocs
+    }
+
+    /// Probability of keeping each word when subsampling frequent words, as word2vec and
+    /// fastText compute it: `sqrt(t / f) + t / f` with `f` the word's share of all tokens,
+    /// capped at 1. A threshold of 0 keeps everything.
+    pub fn keep_probabilities(&self, sampling_threshold: f64) -> Vec<f32> {
+        let total: u64 = self.words.iter().map(|e| e.count).sum();
+        self.words
+            .iter()
+            .map(|e| {
+                if sampling_threshold <= 0.0 {
+                    return 1.0;
+                }
+                let ratio = sampling_threshold / (e.count as f64 / total as f64);
+                (ratio.sqrt() + ratio).min(1.0) as f32
+            })
+            .collect()
+    }
+
+    pub fn stats(&self) -> VocabStats {
+        let covered: u64 = self.words.iter().map(|e| e.count).sum();
+        let share = |n: u64| {
+            if self.ntokens == 0 {
+                0.0
+            } else {
+                n as f64 / self.ntokens as f64
+            }
+        };
+        let mut coverage_top = Vec::new();
+        let mut n = 10;
+        while n < self.words.len() {
+            coverage_top.push((n, share(self.words[..n].iter().map(|e| e.count).sum())));
+            n *= 10;
+        }
+        VocabStats {
+            tokens: self.ntokens,
+            documents: self.ndocs,
+            types: self.words.len(),
+            labels: self.labels.len(),
+            coverage: share(covered),
+            coverage_top,
+            label_counts: self
+                .labels
+                .iter()
+                .map(|e| (e.text.clone(), e.count))
+                .collect(),
+        }
+    }
+
+    /// Saves as TSV: a `#` header with the totals, then `kind  text  count  doc_freq` per entry
+    /// (kind is `word` or `label`), in id order.
+    pub fn save_tsv(&self, path: &Path) -> Result<()> {
+        let mut file = crate::io_util::AtomicFile::create(path)?;
+        {
+            let mut out = BufWriter::new(&mut file);
+            let write = |out: &mut BufWriter<_>| -> std::io::Result<()> {
+                writeln!(
+                    out,
+                    "# blazetext vocabulary\ttokens={}\tdocuments={}",
+                    self.ntokens, self.ndocs
+                )?;
+                writeln!(out, "kind\ttext\tcount\tdoc_freq")?;
+                for (kind, entries) in [("word", &self.words), ("label", &self.labels)] {
+                    for e in entries {
+                        writeln!(out, "{kind}\t{}\t{}\t{}", e.text, e.count, e.doc_freq)?;
+                    }
+                }
+                out.flush()
+            };
+            write(&mut out).map_err(|e| Error::io(path, e))?;
+        }
+        file.commit()
+    }
+
+    /// Loads a vocabulary written by [`Vocab::save_tsv`].
+    pub fn load_tsv(path: &Path) -> Result<Vocab> {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut words = Vec::new();
+        let mut labels = Vec::new();
+        let (mut ntokens, mut ndocs) = (None, None);
+        for (i, line) in BufReader::new(file).lines().enumerate() {
+            let line_no = i as u64 + 1;
+            let line = line.map_err(|e| {
+                Error::input(path, Some(line_no), format!("could not read the line: {e}"))
+            })?;
+            if i == 0 {
+                if !line.starts_with("# blazetext vocabulary") {
+                    return Err(Error::input(
+                        path,
+                        Some(1),
+                        "not a blazetext vocabulary file (write one with `blazetext vocab build`)",
+                    ));
+                }
+                for field in line.split('\t').skip(1) {
+                    match field.split_once('=') {
+                        Some(("tokens", v)) => ntokens = v.parse().ok(),
+                        Some(("documents", v)) => ndocs = v.parse().ok(),
+                        _ => {}
+                    }
+                }
+                continue;
+            }
+            if i == 1 {
+                continue;
+            }
+            let fields: Vec<&str> = line.split('\t').collect();
+            let parsed = match fields.as_slice() {
+                [kind, text, count, df] => count
+                    .parse()
+                    .ok()
+                    .zip(df.parse().ok())
+                    .map(|(c, d)| (*kind, *text, c, d)),
+                _ => None,
+            };
+            let Some((kind, text, count, doc_freq)) = parsed else {
+                return Err(Error::input(
+                    path,
+                    Some(line_no),
+                    "expected four tab-separated fields: kind, text, count, doc_freq",
+                ));
+            };
+            let entry = Entry {
+                text: text.to_string(),
+                count,
+                doc_freq,
+            };
+            match kind {
+                "word" => words.push(entry),
+                "label" => labels.push(entry),
+                other => {
+                    return Err(Error::input(
+                        path,
+                        Some(line_no),
+                        format!("unknown entry kind '{other}' (expected word or label)"),
+                    ))
+                }
+            }
+        }
+        let (Some(ntokens), Some(ndocs)) = (ntokens, ndocs) else {
+            return Err(Error::input(
+                path,
+                Some(1),
+                "the header lacks tokens= and documents= totals",
+            ));
+        };
+        Ok(Vocab::from_entries(words, labels, ntokens, ndocs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(lines: &[&str]) -> Counts {
+        let mut processor = Pipeline::default().processor().unwrap();
+        let mut counts = Counts::default();
+        counts.add_lines(&mut processor, lines.iter().copied());
+        counts
+    }
+
+    const DOCS: &[&str] = &[
+        "__label__a the cat sat on the mat",
+        "__label__b the dog sat",
+        "__label__a a cat and a dog",
+    ];
+
+    #[test]
+    fn counts_words_labels_and_document_frequency() {
+        let vocab = Vocab::from_counts(counts(DOCS), &VocabOptions::default()).unwrap();
+        let the = &vocab.words()[vocab.word_id("the").unwrap() as usize];
+        assert_eq!((the.count, the.doc_freq), (3, 2));
+        let a = &vocab.words()[vocab.word_id("a").unwrap() as usize];
+        assert_eq!((a.count, a.doc_freq), (2, 1));
+        assert_eq!(vocab.ntokens(), 14);
+        assert_eq!(vocab.ndocs(), 3);
+        assert_eq!(vocab.labels()[0].text, "__label__a");
+        assert_eq!(vocab.labels()[0].count, 2);
+        // Sorted by count, ties alphabetical: the(3), a(2), cat(2), dog(2), sat(2), ...
+        let first: Vec<&str> = vocab.words()[..5].iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(first, ["the", "a", "cat", "dog", "sat"]);
+    }
+
+    #[test]
+    fn pruning_by_count_size_and_document_frequency() {
+        let options = VocabOptions {
+            min_count: 2,
+            ..VocabOptions::default()
+        };
+        let vocab = Vocab::from_counts(counts(DOCS), &options).unwrap();
+        assert_eq!(vocab.len(), 5);
+        let options = VocabOptions {
+            max_vocab_size: Some(2),
+            ..VocabOptions::default()
+        };
+        assert_eq!(Vocab::from_counts(counts(DOCS), &options).unwrap().len(), 2);
+        // Words in at least 2 of 3 documents but not in more than half of them: none but...
+        let options = VocabOptions {
+            min_df: Some(DfBound::Count(2)),
+            max_df: Some(DfBound::Fraction(0.7)),
+            ..VocabOptions::default()
+        };
+        let vocab = Vocab::from_counts(counts(DOCS), &options).unwrap();
+        let words: Vec<&str> = vocab.words().iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(words, ["the", "cat", "dog", "sat"]);
+    }
+
+    #[test]
+    fn keep_probabilities_follow_the_word2vec_formula() {
+        let vocab = Vocab::from_counts(counts(DOCS), &VocabOptions::default()).unwrap();
+        let p = vocab.keep_probabilities(0.1);
+        // "the": f = 3/14, t/f = 0.4667, sqrt(0.4667) + 0.4667 = 1.15 -> capped at 1.
+        assert_eq!(p[0], 1.0);
+        let p = vocab.keep_probabilities(0.01);
+        let ratio = 0.01 * 14.0 / 3.0;
+        let expected = (f64::sqrt(ratio) + ratio) as f32;
+        assert!((p[0] - expected).abs() < 1e-6);
+        assert!(vocab.keep_probabilities(0.0).iter().all(|&x| x == 1.0));
+    }
+
+    #[test]
+    fn tsv_round_trip_and_bad_files() {
+        let vocab = Vocab::from_counts(counts(DOCS), &VocabOptions::default()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vocab.tsv");
+        vocab.save_tsv(&path).unwrap();
+        let loaded = Vocab::load_tsv(&path).unwrap();
+        assert_eq!(loaded.words(), vocab.words());
+        assert_eq!(loaded.labels(), vocab.labels());
+        assert_eq!((loaded.ntokens(), loaded.ndocs()), (14, 3));
+        std::fs::write(&path, "hello\n").unwrap();
+        assert!(Vocab::load_tsv(&path)
+            .unwrap_err()
+            .to_string()
+            .contains("not a blazetext vocabulary"));
+    }
+
+    #[test]
+    fn nonsense_options_are_rejected() {
+        let options = VocabOptions {
+            min_count: 0,
+            ..VocabOptions::default()
+        };
+        assert!(options
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("--min-count"));
+        assert!(DfBound::parse("1.5").is_err());
+        assert_eq!(DfBound::parse("0.5").unwrap(), DfBound::Fraction(0.5));
+        assert_eq!(DfBound::parse("3").unwrap(), DfBound::Count(3));
+    }
+
+    #[test]
+    fn stats_report_coverage() {
+        let vocab = Vocab::from_counts(counts(DOCS), &VocabOptions::default()).unwrap();
+        let stats = vocab.stats();
+        assert_eq!(stats.types, 8);
+        assert!((stats.coverage - 1.0).abs() < 1e-12);
+        assert_eq!(stats.coverage_top, vec![]);
+    }
+}
