@@ -10,6 +10,7 @@ pub mod query;
 pub mod report;
 pub mod split;
 pub mod test;
+pub mod topics;
 pub mod train;
 pub mod vocab;
 
@@ -79,6 +80,9 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Convert word vectors between .bin, .vec and word2vec binary
     Convert(convert::ConvertArgs),
+    /// Topic models: train, infer, show, eval, sweep
+    #[command(subcommand)]
+    Topics(topics::Command),
 }
 
 /// Runs the parsed command line.
@@ -107,5 +111,6 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::SentenceVectors(args) => query::sentence_vectors(&cli.global, args),
         Command::Eval(args) => eval::run(&cli.global, args),
         Command::Convert(args) => convert::run(&cli.global, args),
+        Command::Topics(command) => topics::run(&cli.global, command),
     }
 }
