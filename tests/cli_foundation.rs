@@ -367,3 +367,46 @@ fn a_fifty_megabyte_line_works() {
             (10 << 20) + 2
         )));
 }
+
+#[test]
+fn hugging_face_tokenizer_files_are_used_and_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    // A WordPiece tokenizer.json as the Hugging Face libraries write it.
+    let json = write(
+        dir.path(),
+        "tokenizer.json",
+        br###"{"version": "1.0", "truncation": null, "padding": null, "added_tokens": [],
+            "normalizer": null, "pre_tokenizer": {"type": "Whitespace"}, "post_processor": null,
+            "decoder": null, "model": {"type": "WordPiece", "unk_token": "[UNK]",
+            "continuing_subword_prefix": "##", "max_input_chars_per_word": 100,
+            "vocab": {"[UNK]": 0, "play": 1, "##ing": 2, "##ed": 3, "the": 4, "game": 5}}}"###,
+    );
+    let input = write(
+        dir.path(),
+        "in.txt",
+        b"__label__x the game playing played\n",
+    );
+    let config = dir.path().join("pipeline.json");
+    let spec = format!("hf:{}", json.display());
+    blazetext()
+        .args([
+            "preprocess",
+            input.to_str().unwrap(),
+            "-o",
+            "-",
+            "--tokenizer",
+            &spec,
+        ])
+        .args(["--save-pipeline-config", config.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout("__label__x the game play ##ing play ##ed\n");
+    // The tokenizer is stored in the pipeline: it still works after the file is gone.
+    std::fs::remove_file(&json).unwrap();
+    blazetext()
+        .args(["preprocess", input.to_str().unwrap(), "-o", "-"])
+        .args(["--pipeline-config", config.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout("__label__x the game play ##ing play ##ed\n");
+}

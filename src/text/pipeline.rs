@@ -309,51 +309,36 @@ impl Processor {
             ..
         } = self;
         let mut finish = |token: &str| finish_token(shared, stemmer, lowered, token, emit);
+        let unchanged = pipeline.normalization == Normalization::None
+            && !pipeline.lowercase
+            && !pipeline.strip_accents;
+        let text = if unchanged {
+            text
+        } else {
+            normalize_into(
+                text,
+                pipeline.normalization,
+                pipeline.strip_accents,
+                pipeline.lowercase,
+                normalized,
+            );
+            normalized.as_str()
+        };
         match &pipeline.tokenizer {
-            Tokenizer::Whitespace => {
-                if pipeline.normalization == Normalization::None
-                    && !pipeline.lowercase
-                    && !pipeline.strip_accents
-                {
-                    split_whitespace(text, &mut finish);
-                } else {
-                    normalize_into(
-                        text,
-                        pipeline.normalization,
-                        pipeline.strip_accents,
-                        pipeline.lowercase,
-                        normalized,
-                    );
-                    split_whitespace(normalized, &mut finish);
-                }
-            }
+            Tokenizer::Whitespace => split_whitespace(text, &mut finish),
             Tokenizer::Default => {
-                normalize_into(
-                    text,
-                    pipeline.normalization,
-                    pipeline.strip_accents,
-                    pipeline.lowercase,
-                    normalized,
-                );
                 let options = SplitOptions {
                     keep_punctuation: pipeline.keep_punctuation,
                     keep_apostrophes: pipeline.keep_apostrophes,
                     keep_hyphens: pipeline.keep_hyphens,
                 };
-                split_default(normalized, options, &mut finish);
+                split_default(text, options, &mut finish);
             }
             Tokenizer::HuggingFace { .. } => {
-                normalize_into(
-                    text,
-                    pipeline.normalization,
-                    pipeline.strip_accents,
-                    pipeline.lowercase,
-                    normalized,
-                );
                 let hf = shared.hf.as_ref().expect("compiled with the tokenizer");
                 // An encoding error (e.g. a text longer than the model allows with truncation
                 // off) leaves the segment without tokens rather than aborting a whole corpus run.
-                if let Ok(encoding) = hf.encode(normalized.as_str(), false) {
+                if let Ok(encoding) = hf.encode(text, false) {
                     encoding.get_tokens().iter().for_each(|t| finish(t));
                 }
             }
