@@ -402,7 +402,7 @@ def analogy_sections(counts):
         agent_tool += [p for p in t["pairs"] if frequent(*p)][:2]
     rng = random.Random(SEED + 1)
     out = []
-    for section, pairs in [("plural-nouns", plural), ("past-tense", past),
+    for section, pairs in [("gram-plural-nouns", plural), ("gram-past-tense", past),
                            ("agent-tool", agent_tool)]:
         questions = [(a, b, c, d) for (a, b) in pairs for (c, d) in pairs if a != c]
         rng.shuffle(questions)
