@@ -8,14 +8,14 @@ use clap::{ArgAction, Args, Subcommand, ValueEnum};
 use serde_json::json;
 
 use super::{GlobalArgs, PipelineArgs};
+use crate::io_util::write_atomic;
 use crate::log;
 use crate::text::Pipeline;
 use crate::topics::bow::{self, Bow};
 use crate::topics::docs;
 use crate::topics::infer::{self, OutputFormat};
 use crate::topics::metrics::{self, Window};
-use crate::io_util::write_atomic;
-use crate::topics::model::{Meta, TopicModel, VERSION};
+use crate::topics::model::{Meta, TopicModel, FORMAT, KIND, VERSION};
 use crate::topics::ntm::{Activation, Architecture, DecoderKind, Prior};
 use crate::topics::optim::{OptimConfig, OptimizerKind};
 use crate::topics::train::{self, TrainConfig};
@@ -75,9 +75,9 @@ pub struct DataArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ModelArgs {
-    /// Number of topics K (SageMaker num_topics).
-    #[arg(long, short = 'k', default_value_t = 20)]
-    pub num_topics: usize,
+    /// Number of topics K (SageMaker num_topics); `topics sweep` takes a list like 10,20,50.
+    #[arg(long, short = 'k', value_delimiter = ',', default_value = "20")]
+    pub num_topics: Vec<usize>,
     /// Vocabulary size the data must have (SageMaker feature_dim); checked, not needed.
     #[arg(long)]
     pub feature_dim: Option<usize>,
@@ -203,9 +203,6 @@ pub struct SweepArgs {
     /// Training documents.
     #[arg(required = true)]
     pub docs: Vec<PathBuf>,
-    /// Comma-separated numbers of topics to try.
-    #[arg(long = "num-topics", short = 'k', value_delimiter = ',', required = true)]
-    pub ks: Vec<usize>,
     /// Held-out documents (default: a seeded 10% of the training documents).
     #[arg(long)]
     pub validation: Option<PathBuf>,
@@ -260,7 +257,7 @@ fn apply_hyperparameters(m: &mut ModelArgs, text: &str) -> Result<()> {
             };
         }
         match key.as_str() {
-            "num_topics" => num!(m.num_topics, "an integer"),
+            "num_topics" => m.num_topics = vec![v.trim().parse().map_err(|_| bad("an integer"))?],
             "feature_dim" => m.feature_dim = Some(v.trim().parse().map_err(|_| bad("an integer"))?),
             "mini_batch_size" => num!(m.mini_batch_size, "an integer"),
             "epochs" => num!(m.epochs, "an integer"),
@@ -277,10 +274,8 @@ fn apply_hyperparameters(m: &mut ModelArgs, text: &str) -> Result<()> {
             "batch_norm" => m.batch_norm = v.trim().eq_ignore_ascii_case("true"),
             "encoder_layers" => m.encoder_layers = v.clone(),
             "encoder_layers_activation" => {
-                m.encoder_layers_activation =
-                    Activation::from_str(v.trim(), true).map_err(|_| {
-                        bad("sigmoid, tanh, relu or softplus")
-                    })?
+                m.encoder_layers_activation = Activation::from_str(v.trim(), true)
+                    .map_err(|_| bad("sigmoid, tanh, relu or softplus"))?
             }
             "optimizer" => m.optimizer = v.trim().parse()?,
             _ => {
@@ -312,11 +307,20 @@ fn encoder_layers(spec: &str, k: usize) -> Result<Vec<usize>> {
         .collect()
 }
 
-fn train_config(m: &ModelArgs, n_words: usize) -> Result<TrainConfig> {
+/// The training configuration for `k` topics (`None`: the one `--num-topics` value).
+fn train_config(m: &ModelArgs, n_words: usize, k: Option<usize>) -> Result<TrainConfig> {
     let mut m = m.clone();
     if let Some(h) = &m.hyperparameters.clone() {
         apply_hyperparameters(&mut m, h)?;
     }
+    let num_topics =
+        match (k, m.num_topics.as_slice()) {
+            (Some(k), _) => k,
+            (None, [k]) => *k,
+            (None, _) => return Err(Error::config(
+                "--num-topics takes one value here; compare several with `blazetext topics sweep`",
+            )),
+        };
     if let Some(fd) = m.feature_dim {
         if fd != n_words {
             return Err(Error::config(format!(
@@ -327,8 +331,8 @@ fn train_config(m: &ModelArgs, n_words: usize) -> Result<TrainConfig> {
     Ok(TrainConfig {
         arch: Architecture {
             n_words,
-            n_topics: m.num_topics,
-            encoder_layers: encoder_layers(&m.encoder_layers, m.num_topics)?,
+            n_topics: num_topics,
+            encoder_layers: encoder_layers(&m.encoder_layers, num_topics)?,
             activation: m.encoder_layers_activation,
             prior: m.prior,
             alpha: m.alpha,
@@ -398,6 +402,12 @@ fn prepare(d: &DataArgs, paths: &[PathBuf], validation: Option<&Path>) -> Result
         ..VocabOptions::default()
     };
     let vocab = docs::vocabulary(&tokens, &opts)?;
+    if vocab.words().is_empty() {
+        return Err(Error::config(
+            "every document is empty after preprocessing: no word passed the stop words and the \
+             vocabulary filters; check --text-field, --min-df/--max-df and --max-vocab-size",
+        ));
+    }
     let words: Vec<String> = vocab.words().iter().map(|e| e.text.clone()).collect();
     let train = docs::to_bow(&tokens, words.len(), |t| vocab.word_id(t));
     let validation = validation
@@ -439,7 +449,7 @@ fn quality(ntm: &crate::topics::ntm::Ntm, reference: &Bow, top: usize) -> serde_
 
 fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
     let data = prepare(&a.data, &a.docs, a.validation.as_deref())?;
-    let cfg = train_config(&a.model, data.vocab.len())?;
+    let cfg = train_config(&a.model, data.vocab.len(), None)?;
     log::info(format!(
         "topics: {} documents, {} words, K = {}, encoder {:?}",
         data.train.n_docs(),
@@ -454,8 +464,11 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
         if !quiet {
             // Coherence and diversity as training goes; cheap next to an epoch.
             let phi = m.topic_word();
-            let npmi =
-                metrics::npmi(&metrics::top_words(&phi, 10), &reference_sets, Window::Document);
+            let npmi = metrics::npmi(
+                &metrics::top_words(&phi, 10),
+                &reference_sets,
+                Window::Document,
+            );
             let td = metrics::topic_diversity(&metrics::top_words(&phi, 25));
             log::info(format!(
                 "epoch {:>3}  loss {:.2}{}  npmi {:.3}  td25 {:.3}  ({:.1} s)",
@@ -476,11 +489,15 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
             "component collapse — many topics are near-identical (mean cosine {:.2}, {} \
              near-duplicate pairs); try --prior dirichlet, --batch-norm true, fewer topics or a \
              lower --learning-rate",
-            metrics["topic_similarity"]["mean_cosine"].as_f64().unwrap_or(0.0),
+            metrics["topic_similarity"]["mean_cosine"]
+                .as_f64()
+                .unwrap_or(0.0),
             metrics["topic_similarity"]["near_duplicate_pairs"]
         ));
     }
     let meta = Meta {
+        format: FORMAT.into(),
+        kind: KIND.into(),
         version: VERSION,
         vocab: data.vocab,
         pipeline: data.pipeline,
@@ -630,10 +647,16 @@ fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
                 t
             })
             .collect();
-        println!("{}", json!({"topics": topics, "metrics": model.meta.metrics}));
+        println!(
+            "{}",
+            json!({"topics": topics, "metrics": model.meta.metrics})
+        );
     } else {
         for (k, top) in tops.iter().enumerate() {
-            let label = names.as_ref().map(|n| format!(" [{}]", n[k])).unwrap_or_default();
+            let label = names
+                .as_ref()
+                .map(|n| format!(" [{}]", n[k]))
+                .unwrap_or_default();
             let words: Vec<String> = top
                 .iter()
                 .map(|&w| format!("{} {:.4}", vocab[w as usize], phi[[k, w as usize]]))
@@ -659,9 +682,16 @@ fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
         write_atomic(path, s.as_bytes())?;
     }
     if let (Some(path), Some(docs_path)) = (&a.pyldavis, &a.docs) {
-        let (bow, _) = read_for_model(&model, docs_path, InputFormat::Auto, a.text_field.as_deref())?;
+        let (bow, _) = read_for_model(
+            &model,
+            docs_path,
+            InputFormat::Auto,
+            a.text_field.as_deref(),
+        )?;
         // pyLDAvis needs documents with at least one vocabulary word.
-        let kept: Vec<usize> = (0..bow.n_docs()).filter(|&d| bow.doc_len(d) > 0.0).collect();
+        let kept: Vec<usize> = (0..bow.n_docs())
+            .filter(|&d| bow.doc_len(d) > 0.0)
+            .collect();
         let bow = bow.select(&kept);
         let weights = infer::topic_weights(&model.ntm, &bow);
         let phi64: Vec<Vec<f64>> = phi
@@ -710,7 +740,15 @@ fn eval_cmd(g: &GlobalArgs, a: &EvalArgs) -> Result<()> {
     if g.json {
         println!("{result}");
     } else {
-        for key in ["documents", "npmi_document", "npmi_window10", "td25", "tu", "wetc", "perplexity"] {
+        for key in [
+            "documents",
+            "npmi_document",
+            "npmi_window10",
+            "td25",
+            "tu",
+            "wetc",
+            "perplexity",
+        ] {
             if let Some(v) = result.get(key) {
                 println!("{key:<16}{v}");
             }
@@ -738,10 +776,8 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     let mut rows = Vec::new();
-    for &k in &a.ks {
-        let mut m = a.model.clone();
-        m.num_topics = k;
-        let cfg = train_config(&m, data.vocab.len())?;
+    for &k in &a.model.num_topics {
+        let cfg = train_config(&a.model, data.vocab.len(), Some(k))?;
         let (ntm, report) = train::train(&cfg, &data.train, Some(&held_out), |l, _| {
             log::info(format!("K={k} epoch {} loss {:.2}", l.epoch, l.train_loss));
         })?;
@@ -750,6 +786,8 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
         q["seconds"] = json!(report.seconds);
         if let Some(dir) = &a.output_dir {
             let meta = Meta {
+                format: FORMAT.into(),
+                kind: KIND.into(),
                 version: VERSION,
                 vocab: data.vocab.clone(),
                 pipeline: data.pipeline.clone(),
@@ -765,7 +803,10 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
     if g.json {
         println!("{}", json!({ "sweep": rows }));
     } else {
-        println!("{:>6} {:>8} {:>7} {:>7} {:>11} {:>8}", "K", "NPMI", "TD@25", "TU", "perplexity", "seconds");
+        println!(
+            "{:>6} {:>8} {:>7} {:>7} {:>11} {:>8}",
+            "K", "NPMI", "TD@25", "TU", "perplexity", "seconds"
+        );
         for r in &rows {
             println!(
                 "{:>6} {:>8.3} {:>7.3} {:>7.3} {:>11.1} {:>8.1}",

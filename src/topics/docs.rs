@@ -8,8 +8,8 @@ use super::bow::Bow;
 use crate::corpus::Corpus;
 use crate::text::Pipeline;
 use crate::vocab::{Entry, Vocab, VocabOptions};
-use hashbrown::HashMap;
 use crate::{Error, Result};
+use hashbrown::HashMap;
 
 /// Tokenises every document of `paths`, in input order. Label tokens (`__label__…`) are not
 /// words and are dropped.
@@ -128,7 +128,7 @@ mod tests {
             "{\"text\": \"The cats are running\"}\n\n{\"text\": \"cats run\", \"id\": 2}\n",
         )
         .unwrap();
-        let docs = tokenize(&[p.clone()], &Pipeline::topics_default(), Some("text")).unwrap();
+        let docs = tokenize(std::slice::from_ref(&p), &Pipeline::topics_default(), Some("text")).unwrap();
         assert_eq!(docs, vec![vec!["cat", "run"], vec![], vec!["cat", "run"]]);
         let vocab = vocabulary(&docs, &VocabOptions::default()).unwrap();
         assert_eq!(vocab.words().len(), 2);
@@ -149,6 +149,9 @@ mod tests {
         let e = tokenize(&[p], &Pipeline::topics_default(), Some("text"))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("docs.jsonl:2") && e.contains("no field `text`"), "{e}");
+        assert!(
+            e.contains("docs.jsonl:2") && e.contains("no field `text`"),
+            "{e}"
+        );
     }
 }
