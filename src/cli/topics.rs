@@ -437,7 +437,7 @@ fn quality(ntm: &crate::topics::ntm::Ntm, reference: &Bow, top: usize) -> serde_
     let td = metrics::topic_diversity(&metrics::top_words(&phi, 25));
     let (tu, _) = metrics::topic_uniqueness(&tops);
     let (loss, words) = train::elbo(ntm, reference);
-    let sim = metrics::topic_similarity(&phi);
+    let sim = metrics::topic_similarity(&tops);
     json!({
         "npmi_document": coherence.mean,
         "td25": td,
@@ -486,10 +486,10 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
     let metrics = quality(&ntm, reference, 10);
     if metrics["topic_similarity"]["collapsed"] == json!(true) {
         log::warn(format!(
-            "component collapse — many topics are near-identical (mean cosine {:.2}, {} \
+            "component collapse — many topics share their top words (mean Jaccard {:.2}, {} \
              near-duplicate pairs); try --prior dirichlet, --batch-norm true, fewer topics or a \
              lower --learning-rate",
-            metrics["topic_similarity"]["mean_cosine"]
+            metrics["topic_similarity"]["mean_jaccard"]
                 .as_f64()
                 .unwrap_or(0.0),
             metrics["topic_similarity"]["near_duplicate_pairs"]

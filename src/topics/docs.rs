@@ -128,7 +128,12 @@ mod tests {
             "{\"text\": \"The cats are running\"}\n\n{\"text\": \"cats run\", \"id\": 2}\n",
         )
         .unwrap();
-        let docs = tokenize(std::slice::from_ref(&p), &Pipeline::topics_default(), Some("text")).unwrap();
+        let docs = tokenize(
+            std::slice::from_ref(&p),
+            &Pipeline::topics_default(),
+            Some("text"),
+        )
+        .unwrap();
         assert_eq!(docs, vec![vec!["cat", "run"], vec![], vec!["cat", "run"]]);
         let vocab = vocabulary(&docs, &VocabOptions::default()).unwrap();
         assert_eq!(vocab.words().len(), 2);
