@@ -15,7 +15,7 @@ use crate::topics::bow::{self, Bow};
 use crate::topics::docs;
 use crate::topics::infer::{self, OutputFormat};
 use crate::topics::metrics::{self, Window};
-use crate::topics::model::{Meta, TopicModel, VERSION};
+use crate::topics::model::{Meta, TopicModel, FORMAT, KIND, VERSION};
 use crate::topics::ntm::{Activation, Architecture, DecoderKind, Prior};
 use crate::topics::optim::{OptimConfig, OptimizerKind};
 use crate::topics::train::{self, TrainConfig};
@@ -75,9 +75,9 @@ pub struct DataArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ModelArgs {
-    /// Number of topics K (SageMaker num_topics).
-    #[arg(long, short = 'k', default_value_t = 20)]
-    pub num_topics: usize,
+    /// Number of topics K (SageMaker num_topics); `topics sweep` takes a list like 10,20,50.
+    #[arg(long, short = 'k', value_delimiter = ',', default_value = "20")]
+    pub num_topics: Vec<usize>,
     /// Vocabulary size the data must have (SageMaker feature_dim); checked, not needed.
     #[arg(long)]
     pub feature_dim: Option<usize>,
@@ -97,7 +97,8 @@ pub struct ModelArgs {
     pub batch_norm: bool,
     #[arg(long, value_enum, default_value_t = OptimizerKind::Adam)]
     pub optimizer: OptimizerKind,
-    #[arg(long, alias = "lr", default_value_t = 0.002)]
+    /// Step size (SageMaker's default 0.01; ProdLDA's 0.002 learns far more slowly here).
+    #[arg(long, alias = "lr", default_value_t = 0.01)]
     pub learning_rate: f32,
     #[arg(long, default_value_t = 0.0)]
     pub weight_decay: f32,
@@ -203,14 +204,6 @@ pub struct SweepArgs {
     /// Training documents.
     #[arg(required = true)]
     pub docs: Vec<PathBuf>,
-    /// Comma-separated numbers of topics to try.
-    #[arg(
-        long = "num-topics",
-        short = 'k',
-        value_delimiter = ',',
-        required = true
-    )]
-    pub ks: Vec<usize>,
     /// Held-out documents (default: a seeded 10% of the training documents).
     #[arg(long)]
     pub validation: Option<PathBuf>,
@@ -265,7 +258,7 @@ fn apply_hyperparameters(m: &mut ModelArgs, text: &str) -> Result<()> {
             };
         }
         match key.as_str() {
-            "num_topics" => num!(m.num_topics, "an integer"),
+            "num_topics" => m.num_topics = vec![v.trim().parse().map_err(|_| bad("an integer"))?],
             "feature_dim" => m.feature_dim = Some(v.trim().parse().map_err(|_| bad("an integer"))?),
             "mini_batch_size" => num!(m.mini_batch_size, "an integer"),
             "epochs" => num!(m.epochs, "an integer"),
@@ -315,11 +308,20 @@ fn encoder_layers(spec: &str, k: usize) -> Result<Vec<usize>> {
         .collect()
 }
 
-fn train_config(m: &ModelArgs, n_words: usize) -> Result<TrainConfig> {
+/// The training configuration for `k` topics (`None`: the one `--num-topics` value).
+fn train_config(m: &ModelArgs, n_words: usize, k: Option<usize>) -> Result<TrainConfig> {
     let mut m = m.clone();
     if let Some(h) = &m.hyperparameters.clone() {
         apply_hyperparameters(&mut m, h)?;
     }
+    let num_topics =
+        match (k, m.num_topics.as_slice()) {
+            (Some(k), _) => k,
+            (None, [k]) => *k,
+            (None, _) => return Err(Error::config(
+                "--num-topics takes one value here; compare several with `blazetext topics sweep`",
+            )),
+        };
     if let Some(fd) = m.feature_dim {
         if fd != n_words {
             return Err(Error::config(format!(
@@ -330,8 +332,8 @@ fn train_config(m: &ModelArgs, n_words: usize) -> Result<TrainConfig> {
     Ok(TrainConfig {
         arch: Architecture {
             n_words,
-            n_topics: m.num_topics,
-            encoder_layers: encoder_layers(&m.encoder_layers, m.num_topics)?,
+            n_topics: num_topics,
+            encoder_layers: encoder_layers(&m.encoder_layers, num_topics)?,
             activation: m.encoder_layers_activation,
             prior: m.prior,
             alpha: m.alpha,
@@ -401,6 +403,12 @@ fn prepare(d: &DataArgs, paths: &[PathBuf], validation: Option<&Path>) -> Result
         ..VocabOptions::default()
     };
     let vocab = docs::vocabulary(&tokens, &opts)?;
+    if vocab.words().is_empty() {
+        return Err(Error::config(
+            "every document is empty after preprocessing: no word passed the stop words and the \
+             vocabulary filters; check --text-field, --min-df/--max-df and --max-vocab-size",
+        ));
+    }
     let words: Vec<String> = vocab.words().iter().map(|e| e.text.clone()).collect();
     let train = docs::to_bow(&tokens, words.len(), |t| vocab.word_id(t));
     let validation = validation
@@ -430,7 +438,7 @@ fn quality(ntm: &crate::topics::ntm::Ntm, reference: &Bow, top: usize) -> serde_
     let td = metrics::topic_diversity(&metrics::top_words(&phi, 25));
     let (tu, _) = metrics::topic_uniqueness(&tops);
     let (loss, words) = train::elbo(ntm, reference);
-    let sim = metrics::topic_similarity(&phi);
+    let sim = metrics::topic_similarity(&tops);
     json!({
         "npmi_document": coherence.mean,
         "td25": td,
@@ -442,7 +450,7 @@ fn quality(ntm: &crate::topics::ntm::Ntm, reference: &Bow, top: usize) -> serde_
 
 fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
     let data = prepare(&a.data, &a.docs, a.validation.as_deref())?;
-    let cfg = train_config(&a.model, data.vocab.len())?;
+    let cfg = train_config(&a.model, data.vocab.len(), None)?;
     log::info(format!(
         "topics: {} documents, {} words, K = {}, encoder {:?}",
         data.train.n_docs(),
@@ -479,16 +487,18 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
     let metrics = quality(&ntm, reference, 10);
     if metrics["topic_similarity"]["collapsed"] == json!(true) {
         log::warn(format!(
-            "component collapse — many topics are near-identical (mean cosine {:.2}, {} \
+            "component collapse — many topics share their top words (mean Jaccard {:.2}, {} \
              near-duplicate pairs); try --prior dirichlet, --batch-norm true, fewer topics or a \
              lower --learning-rate",
-            metrics["topic_similarity"]["mean_cosine"]
+            metrics["topic_similarity"]["mean_jaccard"]
                 .as_f64()
                 .unwrap_or(0.0),
             metrics["topic_similarity"]["near_duplicate_pairs"]
         ));
     }
     let meta = Meta {
+        format: FORMAT.into(),
+        kind: KIND.into(),
         version: VERSION,
         vocab: data.vocab,
         pipeline: data.pipeline,
@@ -767,10 +777,8 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     let mut rows = Vec::new();
-    for &k in &a.ks {
-        let mut m = a.model.clone();
-        m.num_topics = k;
-        let cfg = train_config(&m, data.vocab.len())?;
+    for &k in &a.model.num_topics {
+        let cfg = train_config(&a.model, data.vocab.len(), Some(k))?;
         let (ntm, report) = train::train(&cfg, &data.train, Some(&held_out), |l, _| {
             log::info(format!("K={k} epoch {} loss {:.2}", l.epoch, l.train_loss));
         })?;
@@ -779,6 +787,8 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
         q["seconds"] = json!(report.seconds);
         if let Some(dir) = &a.output_dir {
             let meta = Meta {
+                format: FORMAT.into(),
+                kind: KIND.into(),
                 version: VERSION,
                 vocab: data.vocab.clone(),
                 pipeline: data.pipeline.clone(),
@@ -801,7 +811,7 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
         for r in &rows {
             println!(
                 "{:>6} {:>8.3} {:>7.3} {:>7.3} {:>11.1} {:>8.1}",
-                r["num_topics"],
+                r["num_topics"].as_u64().unwrap_or(0),
                 r["npmi_document"].as_f64().unwrap_or(0.0),
                 r["td25"].as_f64().unwrap_or(0.0),
                 r["tu"].as_f64().unwrap_or(0.0),

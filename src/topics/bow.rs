@@ -100,6 +100,14 @@ impl Bow {
         out
     }
 
+    /// The same documents with every stored value passed through `f`.
+    pub fn map_values(&self, f: impl Fn(f32) -> f32) -> Bow {
+        Bow {
+            values: self.values.iter().map(|&v| f(v)).collect(),
+            ..self.clone()
+        }
+    }
+
     /// Total count of each word over all documents.
     pub fn term_frequency(&self) -> Vec<f64> {
         let mut tf = vec![0.0f64; self.n_words];

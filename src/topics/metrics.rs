@@ -209,39 +209,45 @@ fn cosine(a: &[f32], b: &[f32]) -> f64 {
     }
 }
 
-/// Similarity between topics, to detect component collapse (many topics alike).
+/// Similarity between topics, to detect component collapse (many topics alike). Measured on
+/// top-word sets rather than on the distributions: topic-word rows can be nearly flat yet rank
+/// different words first, and what users see is the ranking.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopicSimilarity {
-    /// Mean cosine similarity of the topic-word rows over all topic pairs.
-    pub mean_cosine: f64,
-    pub max_cosine: f64,
-    /// Pairs whose cosine similarity exceeds `NEAR_DUPLICATE`.
+    /// Mean Jaccard similarity of the top-word sets over all topic pairs.
+    pub mean_jaccard: f64,
+    pub max_jaccard: f64,
+    /// Pairs whose top-word sets overlap at least `NEAR_DUPLICATE` (Jaccard).
     pub near_duplicate_pairs: usize,
     pub collapsed: bool,
 }
 
-/// Cosine above which two topics count as near-duplicates.
-pub const NEAR_DUPLICATE: f64 = 0.9;
+/// Jaccard similarity of top-10 sets above which two topics count as near-duplicates
+/// (at least 7 of 10 words shared).
+pub const NEAR_DUPLICATE: f64 = 0.5;
 
-pub fn topic_similarity(phi: &Array2<f32>) -> TopicSimilarity {
-    let rows: Vec<Vec<f32>> = phi.rows().into_iter().map(|r| r.to_vec()).collect();
+pub fn topic_similarity(tops: &[Vec<u32>]) -> TopicSimilarity {
+    let sets: Vec<std::collections::HashSet<u32>> =
+        tops.iter().map(|t| t.iter().copied().collect()).collect();
     let (mut sum, mut max, mut dup, mut pairs) = (0.0, 0.0f64, 0usize, 0usize);
-    for a in 0..rows.len() {
-        for b in a + 1..rows.len() {
-            let c = cosine(&rows[a], &rows[b]);
-            sum += c;
-            max = max.max(c);
-            dup += (c > NEAR_DUPLICATE) as usize;
+    for a in 0..sets.len() {
+        for b in a + 1..sets.len() {
+            let inter = sets[a].intersection(&sets[b]).count() as f64;
+            let union = sets[a].union(&sets[b]).count().max(1) as f64;
+            let j = inter / union;
+            sum += j;
+            max = max.max(j);
+            dup += (j >= NEAR_DUPLICATE) as usize;
             pairs += 1;
         }
     }
-    let mean_cosine = sum / pairs.max(1) as f64;
+    let mean_jaccard = sum / pairs.max(1) as f64;
     TopicSimilarity {
-        mean_cosine,
-        max_cosine: max,
+        mean_jaccard,
+        max_jaccard: max,
         near_duplicate_pairs: dup,
-        // Collapse: a quarter of the topics or more duplicate another, or topics are alike overall.
-        collapsed: dup * 4 >= rows.len() || mean_cosine > 0.5,
+        // Collapse: as many near-duplicate pairs as a quarter of the topics, or alike overall.
+        collapsed: dup * 4 >= sets.len().max(1) || mean_jaccard > 0.3,
     }
 }
 
@@ -373,12 +379,15 @@ mod tests {
 
     #[test]
     fn collapse_detection() {
-        let same = ndarray::array![[0.5f32, 0.5, 0.0], [0.5, 0.5, 0.0], [0.4, 0.6, 0.0]];
+        // Three topics with the same top words: Jaccard 1 for each of the 3 pairs.
+        let same = vec![vec![0, 1, 2], vec![2, 1, 0], vec![1, 0, 2]];
         let s = topic_similarity(&same);
-        assert!(s.collapsed && s.near_duplicate_pairs == 3 && s.max_cosine > 0.99);
-        let distinct = ndarray::array![[1.0f32, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
+        assert!(s.collapsed && s.near_duplicate_pairs == 3 && s.max_jaccard == 1.0);
+        // {0,1,2} vs {2,3,4}: 1 shared of 5 → 0.2; {0,1,2} vs {5,6,7}: 0; {2,3,4} vs {5,6,7}: 0.
+        let distinct = vec![vec![0, 1, 2], vec![2, 3, 4], vec![5, 6, 7]];
         let s = topic_similarity(&distinct);
-        assert!(!s.collapsed && s.mean_cosine == 0.0);
+        assert!(!s.collapsed && s.near_duplicate_pairs == 0);
+        assert!((s.mean_jaccard - 0.2 / 3.0).abs() < 1e-12);
     }
 
     #[test]

@@ -65,6 +65,8 @@ pub struct EpochLog {
     pub train_loss: f64,
     /// Mean deterministic validation loss per document, when validation data was given.
     pub validation_loss: Option<f64>,
+    /// Wall time; not saved, so that one seed gives identical model files.
+    #[serde(skip)]
     pub seconds: f64,
 }
 
@@ -76,6 +78,8 @@ pub struct TrainReport {
     pub kept_epoch: usize,
     pub train_docs: usize,
     pub skipped_empty_docs: usize,
+    /// Wall time; not saved, so that one seed gives identical model files.
+    #[serde(skip)]
     pub seconds: f64,
 }
 
