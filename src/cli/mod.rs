@@ -4,8 +4,14 @@
 pub mod convert;
 pub mod eval;
 pub mod pipeline_args;
+pub mod predict;
 pub mod preprocess;
 pub mod query;
+pub mod report;
+pub mod split;
+pub mod test;
+pub mod topics;
+pub mod train;
 pub mod vocab;
 
 pub use pipeline_args::{PipelineArgs, SpellingArgs};
@@ -14,8 +20,15 @@ use clap::{Parser, Subcommand};
 
 const EXAMPLES: &str = "\
 Examples:
-  blazetext preprocess corpora/sample.txt -o sample.tok --stopwords english
-  blazetext vocab build corpora/sample.txt -o vocab.tsv --min-count 2
+  blazetext train --mode skipgram corpora/sample.txt -o sample --subwords --epochs 20
+  blazetext nn sample.bin guitar
+  blazetext analogy sample.bin guitar guitars piano      (guitar is to guitars as piano is to ?)
+  blazetext train --mode supervised corpora/sample-labelled.train -o clf
+  blazetext predict clf.bin corpora/sample-labelled.test -k 2 --probabilities
+  blazetext report clf.bin corpora/sample-labelled.test
+  blazetext topics train corpora/sample-docs.txt -o topics --num-topics 6
+  blazetext topics show topics
+  blazetext preprocess corpora/sample.txt -o sample.tok --stopwords english --stemmer english
 
 Run `blazetext <command> --help` for the options of each command.";
 
@@ -47,11 +60,8 @@ pub struct GlobalArgs {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the text pipeline over a corpus: one line of tokens per input line
-    Preprocess(preprocess::Args),
-    /// Build, show or prune a vocabulary
-    #[command(subcommand)]
-    Vocab(vocab::Command),
+    /// Train word embeddings (cbow, skipgram, batch_skipgram) or a classifier (supervised)
+    Train(train::Args),
     /// Nearest neighbours of words by cosine similarity
     Nn(query::NnArgs),
     /// "a is to b as c is to ?": the words closest to b − a + c
@@ -64,6 +74,22 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Convert word vectors between .bin, .vec and word2vec binary
     Convert(convert::ConvertArgs),
+    /// Predict the labels of each line with a classifier
+    Predict(predict::Args),
+    /// fastText's N, precision@k and recall@k of a classifier on labelled data
+    Test(test::Args),
+    /// Per-label precision/recall/F1, averages and confusion matrix of a classifier
+    Report(report::Args),
+    /// Split a labelled file into shuffled (optionally stratified) train/validation/test files
+    Split(split::Args),
+    /// Topic models: train, infer, show, eval, sweep
+    #[command(subcommand)]
+    Topics(topics::Command),
+    /// Run the text pipeline over a corpus: one line of tokens per input line
+    Preprocess(preprocess::Args),
+    /// Build, show or prune a vocabulary
+    #[command(subcommand)]
+    Vocab(vocab::Command),
 }
 
 /// Runs the parsed command line.
@@ -81,11 +107,17 @@ pub fn run(cli: Cli) -> crate::Result<()> {
     match &cli.command {
         Command::Preprocess(args) => preprocess::run(&cli.global, args),
         Command::Vocab(command) => vocab::run(&cli.global, command),
+        Command::Predict(args) => predict::run(&cli.global, args),
+        Command::Test(args) => test::run(&cli.global, args),
+        Command::Report(args) => report::run(&cli.global, args),
+        Command::Split(args) => split::run(&cli.global, args),
+        Command::Train(args) => train::run(&cli.global, args),
         Command::Nn(args) => query::nn(&cli.global, args),
         Command::Analogy(args) => query::analogy(&cli.global, args),
         Command::Vectors(args) => query::vectors(&cli.global, args),
         Command::SentenceVectors(args) => query::sentence_vectors(&cli.global, args),
         Command::Eval(args) => eval::run(&cli.global, args),
         Command::Convert(args) => convert::run(&cli.global, args),
+        Command::Topics(command) => topics::run(&cli.global, command),
     }
 }

@@ -1,0 +1,12 @@
+//! Supervised document classification: training on `__label__` lines, prediction, evaluation
+//! (fastText's P@k/R@k and scikit-learn-compatible reports) and data splits.
+
+pub mod data;
+pub mod metrics;
+pub mod model;
+pub mod predict;
+pub mod split;
+pub mod train;
+
+pub use model::Classifier;
+pub use train::{train, TrainReport};

@@ -1,0 +1,538 @@
+//! Supervised training (`blazetext train --mode supervised`): fastText's classifier — the
+//! average of a line's input rows, a linear output layer, softmax / ns / hs / ova losses — trained
+//! with Hogwild threads over examples encoded once into id arrays.
+//!
+//! Differences from fastText, each for a reason:
+//! - epochs are passes over a seeded shuffle of the examples, each thread taking a contiguous
+//!   share, so a validation file can be scored after every epoch (early stopping keeps the best
+//!   epoch) and sorted training files do not bias the last updates;
+//! - only word rows start random; n-gram bucket rows start at zero, so n-grams never seen in
+//!   training add nothing at prediction time (fastText adds their random initial vectors), and
+//!   the untouched part of a 2M-bucket matrix costs neither time nor memory until it is saved;
+//! - optional class weights scale each example's learning rate.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use serde_json::json;
+
+use crate::classify::data::{describe_line, encode, EncodeStats, Examples};
+use crate::classify::metrics::PrecisionAtK;
+use crate::classify::model::{fasttext_args, with_end_of_line, Classifier, InputSpec};
+use crate::io::manifest::{Manifest, ModelKind};
+use crate::io::WordVectorModel;
+use crate::matrix::Matrix;
+use crate::model::sampling::{below, thread_rng, LinearDecay};
+use crate::model::{
+    uniform_matrix, Loss, LossKind, Progress, RunOptions, SharedMatrix, State, TrainConfig,
+};
+use crate::text::Pipeline;
+use crate::vocab::{Vocab, VocabOptions};
+use crate::{log, Error, Result};
+
+/// Examples between two updates of the shared progress counter (and learning rate).
+const FLUSH_EVERY: usize = 64;
+
+/// Everything a finished run reports.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TrainReport {
+    pub examples: usize,
+    pub words: usize,
+    pub labels: usize,
+    pub epochs_run: usize,
+    pub best_epoch: Option<usize>,
+    /// Validation P@1 per epoch (accuracy for single-label data).
+    pub validation: Vec<f64>,
+    pub seconds: f64,
+    pub loss: f64,
+    pub tokens_per_sec_per_thread: f64,
+    /// The files written: `<prefix>.bin` and `<prefix>.json`.
+    pub files: Vec<PathBuf>,
+}
+
+impl TrainReport {
+    /// One paragraph for stderr.
+    pub fn summary_text(&self) -> String {
+        let best = self
+            .best_epoch
+            .map(|e| format!(", kept epoch {e}"))
+            .unwrap_or_default();
+        let files: Vec<String> = self.files.iter().map(|f| f.display().to_string()).collect();
+        format!(
+            "trained on {} examples ({} words, {} labels): {} epoch(s){best}, loss {:.4}, \
+             {:.0} tokens/sec/thread, {:.2} s; wrote {}",
+            self.examples,
+            self.words,
+            self.labels,
+            self.epochs_run,
+            self.loss,
+            self.tokens_per_sec_per_thread,
+            self.seconds,
+            files.join(", ")
+        )
+    }
+}
+
+/// Trains a classifier on `inputs` and writes `<output>.bin` and `<output>.json`.
+pub fn train(
+    inputs: &[PathBuf],
+    pipeline: &Pipeline,
+    config: &TrainConfig,
+    run: &RunOptions,
+) -> Result<TrainReport> {
+    config.validate()?;
+    let start = Instant::now();
+    let mut pipeline = pipeline.clone();
+    pipeline.label_prefix = config.label_prefix.clone();
+    let processor = pipeline.processor()?;
+    let options = VocabOptions {
+        min_count: config.min_count.max(1),
+        min_label_count: config.min_count_label.max(1),
+        ..VocabOptions::default()
+    };
+    let counted = Vocab::build(&crate::corpus::Corpus::open(inputs)?, &pipeline, &options)?;
+    let input_name = inputs
+        .first()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    match counted.labels().len() {
+        0 => {
+            return Err(Error::input(
+                inputs.first().map_or(Path::new("-"), |p| p.as_path()),
+                None,
+                format!(
+                    "no line carries a label (a token starting with `{}`): nothing to learn; \
+                     supervised training needs lines like `{}positive great movie`",
+                    config.label_prefix, config.label_prefix
+                ),
+            ))
+        }
+        1 => {
+            return Err(Error::input(
+                inputs.first().map_or(Path::new("-"), |p| p.as_path()),
+                None,
+                format!(
+                    "every labelled line has the same label `{}`: nothing to learn; a classifier \
+                     needs at least two labels",
+                    counted.labels()[0].text
+                ),
+            ))
+        }
+        _ => {}
+    }
+    let vocab = with_end_of_line(&counted, counted.ndocs());
+    let use_buckets = config.subwords || config.word_ngrams > 1;
+    let spec = InputSpec {
+        nwords: vocab.words().len() as u32,
+        word_ngrams: config.word_ngrams,
+        bucket: if use_buckets {
+            config.buckets as u32
+        } else {
+            0
+        },
+        minn: if config.subwords { config.min_char } else { 0 },
+        maxn: if config.subwords { config.max_char } else { 0 },
+    };
+    let (examples, stats) = encode(inputs, &processor, &vocab, &spec)?;
+    warn_unlabelled(&stats, &config.label_prefix);
+    if examples.is_empty() {
+        return Err(Error::input(
+            &input_name,
+            None,
+            "no labelled line left to train on",
+        ));
+    }
+    let validation = match &config.validation {
+        Some(path) => {
+            let (v, vstats) = encode(std::slice::from_ref(path), &processor, &vocab, &spec)?;
+            if vstats.unknown_label_tokens > 0 {
+                log::warn(format!(
+                    "{}: {} label(s) never seen in training; those labels cannot be predicted",
+                    path.display(),
+                    vstats.unknown_label_tokens
+                ));
+            }
+            if v.is_empty() {
+                return Err(Error::input(
+                    path,
+                    None,
+                    "the validation file has no line with a label seen in training",
+                ));
+            }
+            Some(v)
+        }
+        None => {
+            if config.early_stopping {
+                return Err(Error::config(
+                    "--early-stopping needs a --validation file to measure progress on",
+                ));
+            }
+            None
+        }
+    };
+    let nlabels = vocab.labels().len();
+    let dim = config.vector_dim;
+    let weights = class_weights(config.class_weight.as_deref(), &vocab, &examples)?;
+    let input = initial_input(&vocab, &spec, dim, config)?;
+    let output = SharedMatrix::new(Matrix::zeros(nlabels, dim));
+    let label_counts: Vec<u64> = vocab.labels().iter().map(|e| e.count).collect();
+    let loss = Loss::new(
+        config.loss,
+        &label_counts,
+        config.negative_samples,
+        config.ns_exponent,
+    );
+    let threads = config.threads.max(1);
+    let tokens_per_epoch = examples.total_tokens();
+    let progress = Progress::new(
+        tokens_per_epoch * config.epochs as u64,
+        threads,
+        run.quiet,
+        run.json,
+    );
+    let schedule = LinearDecay {
+        lr0: config.learning_rate,
+        total: tokens_per_epoch * config.epochs as u64,
+    };
+    let mut order: Vec<u32> = (0..examples.len() as u32).collect();
+    let mut shuffle_rng = Xoshiro256PlusPlus::seed_from_u64(config.seed);
+    let mut scores = Vec::new();
+    let mut best: Option<(usize, f64, Matrix, Matrix)> = None;
+    let mut epochs_run = 0;
+    let ctx = Context {
+        examples: &examples,
+        input: &input,
+        output: &output,
+        loss: &loss,
+        loss_kind: config.loss,
+        weights: weights.as_deref(),
+        progress: &progress,
+        schedule,
+    };
+    for epoch in 1..=config.epochs {
+        order.shuffle(&mut shuffle_rng);
+        ctx.epoch(&order, threads, config.seed, epoch);
+        epochs_run = epoch;
+        let Some(valid) = &validation else { continue };
+        let score = precision_at_1(valid, &input, &output, &loss);
+        scores.push(score);
+        if !run.quiet {
+            log::info(format!(
+                "epoch {epoch}/{}: validation P@1 {score:.4}",
+                config.epochs
+            ));
+        }
+        if config.early_stopping {
+            let improved = best.as_ref().is_none_or(|b| score > b.1);
+            if improved {
+                best = Some((epoch, score, snapshot(&input), snapshot(&output)));
+            } else if epoch >= config.min_epochs
+                && epoch - best.as_ref().map_or(0, |b| b.0) >= config.patience
+            {
+                log::info(format!(
+                    "early stopping after epoch {epoch}: no improvement for {} epochs; keeping epoch {}",
+                    config.patience,
+                    best.as_ref().map_or(0, |b| b.0)
+                ));
+                break;
+            }
+        }
+    }
+    let summary = progress.finish();
+    let (input, output, best_epoch) = match best {
+        Some((epoch, _, i, o)) => (SharedMatrix::new(i), SharedMatrix::new(o), Some(epoch)),
+        None => (input, output, None),
+    };
+    let report = TrainReport {
+        examples: examples.len(),
+        words: vocab.words().len(),
+        labels: nlabels,
+        epochs_run,
+        best_epoch,
+        validation: scores,
+        seconds: start.elapsed().as_secs_f64(),
+        loss: summary.loss,
+        tokens_per_sec_per_thread: summary.words_per_sec_per_thread,
+        files: Vec::new(),
+    };
+    let mut manifest = Manifest::new(ModelKind::Classifier);
+    manifest.pipeline = Some(pipeline.clone());
+    manifest.hyperparameters =
+        serde_json::to_value(config).map_err(|e| Error::config(e.to_string()))?;
+    manifest.corpus = json!({
+        "inputs": inputs, "lines": stats.lines, "examples": examples.len(),
+        "unlabelled_lines": stats.unlabelled, "tokens": vocab.ntokens(),
+        "words": vocab.words().len(), "labels": nlabels,
+        "label_counts": vocab.labels().iter().map(|e| (e.text.clone(), e.count)).collect::<Vec<_>>(),
+    });
+    manifest.training = serde_json::to_value(&report).map_err(|e| Error::config(e.to_string()))?;
+    let classifier = Classifier {
+        args: fasttext_args(
+            &spec,
+            dim,
+            config.epochs,
+            config.min_count,
+            config.negative_samples,
+            config.loss,
+        ),
+        pipeline,
+        vocab,
+        spec,
+        loss_kind: config.loss,
+        loss,
+        input,
+        output,
+        manifest: None,
+    };
+    let bin = with_suffix(&run.output, "bin");
+    classifier.into_fasttext().write(&bin)?;
+    let json_path = Manifest::path_for(&bin);
+    manifest.save(&json_path)?;
+    let mut report = report;
+    report.files = vec![bin, json_path];
+    report.seconds = start.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// `<prefix>.<ext>` (the prefix may itself contain dots).
+pub fn with_suffix(prefix: &Path, ext: &str) -> PathBuf {
+    let mut s = prefix.as_os_str().to_owned();
+    s.push(format!(".{ext}"));
+    PathBuf::from(s)
+}
+
+fn warn_unlabelled(stats: &EncodeStats, prefix: &str) {
+    if let Some((path, line)) = &stats.first_unlabelled {
+        log::warn(format!(
+            "skipped {} line(s) without a label (first: {}); labelled lines carry tokens \
+             starting with `{prefix}`",
+            stats.unlabelled,
+            describe_line(path, *line)
+        ));
+    }
+}
+
+/// Word rows uniform in ±1/dim (seeded), optionally overwritten by pretrained vectors; bucket rows
+/// zero.
+fn initial_input(
+    vocab: &Vocab,
+    spec: &InputSpec,
+    dim: usize,
+    config: &TrainConfig,
+) -> Result<SharedMatrix> {
+    let nwords = vocab.words().len();
+    let words = uniform_matrix(nwords, dim, config.seed);
+    let mut m = Matrix::zeros(nwords + spec.bucket as usize, dim);
+    m.as_mut_slice()[..nwords * dim].copy_from_slice(words.as_slice());
+    if let Some(path) = &config.pretrained_vectors {
+        let pre = WordVectorModel::load(path)?;
+        if pre.dim() != dim {
+            return Err(Error::config(format!(
+                "--pretrained-vectors {} has dimension {} but --vector-dim is {dim}; pass \
+                 --vector-dim {} to use these vectors",
+                path.display(),
+                pre.dim(),
+                pre.dim()
+            )));
+        }
+        let mut found = 0usize;
+        for (i, e) in vocab.words().iter().enumerate() {
+            if let Some(v) = pre.word_vector(&e.text) {
+                m.row_mut(i).copy_from_slice(&v);
+                found += 1;
+            }
+        }
+        log::info(format!(
+            "pretrained vectors: {found} of {nwords} vocabulary words initialised from {}",
+            path.display()
+        ));
+    }
+    Ok(SharedMatrix::new(m))
+}
+
+/// Per-label weights: `balanced` = examples / (labels × label count) as scikit-learn, or a file
+/// of `label weight` lines (labels not listed weigh 1).
+fn class_weights(
+    spec: Option<&str>,
+    vocab: &Vocab,
+    examples: &Examples,
+) -> Result<Option<Vec<f32>>> {
+    let Some(spec) = spec else { return Ok(None) };
+    let n = vocab.labels().len();
+    if spec == "balanced" {
+        let counts = examples.label_occurrences(n);
+        let total: u64 = counts.iter().sum();
+        return Ok(Some(
+            counts
+                .iter()
+                .map(|&c| {
+                    if c == 0 {
+                        1.0
+                    } else {
+                        (total as f64 / (n as f64 * c as f64)) as f32
+                    }
+                })
+                .collect(),
+        ));
+    }
+    let path = Path::new(spec);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::io(
+            path,
+            std::io::Error::new(
+                e.kind(),
+                format!("{e} (--class-weight takes `balanced` or a file of `label weight` lines)"),
+            ),
+        )
+    })?;
+    let mut weights = vec![1.0f32; n];
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let (Some(label), Some(w), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(Error::input(
+                path,
+                Some(i as u64 + 1),
+                "expected `label weight`",
+            ));
+        };
+        let w: f32 = w
+            .parse()
+            .ok()
+            .filter(|w: &f32| w.is_finite() && *w >= 0.0)
+            .ok_or_else(|| {
+                Error::input(
+                    path,
+                    Some(i as u64 + 1),
+                    format!("`{w}` is not a weight ≥ 0"),
+                )
+            })?;
+        match vocab.label_id(label) {
+            Some(id) => weights[id as usize] = w,
+            None => log::warn(format!(
+                "{}:{}: label `{label}` is not in the training data",
+                path.display(),
+                i + 1
+            )),
+        }
+    }
+    Ok(Some(weights))
+}
+
+fn snapshot(m: &SharedMatrix) -> Matrix {
+    let mut out = Matrix::zeros(m.rows(), m.cols());
+    for r in 0..m.rows() {
+        m.copy_row(r, out.row_mut(r));
+    }
+    out
+}
+
+/// P@1 on encoded examples (accuracy for single-label data), in parallel.
+fn precision_at_1(
+    examples: &Examples,
+    input: &SharedMatrix,
+    output: &SharedMatrix,
+    loss: &Loss,
+) -> f64 {
+    use rayon::prelude::*;
+    let m = (0..examples.len())
+        .into_par_iter()
+        .fold(
+            || {
+                (
+                    PrecisionAtK::default(),
+                    vec![0.0f32; input.cols()],
+                    Vec::new(),
+                )
+            },
+            |(mut m, mut hidden, mut scratch), i| {
+                input.average_rows(examples.rows(i), &mut hidden);
+                let p = loss.predict(output, &hidden, 1, 0.0, &mut scratch);
+                let predicted: Vec<u32> = p.iter().map(|&(_, l)| l).collect();
+                m.add(examples.labels(i), &predicted);
+                (m, hidden, scratch)
+            },
+        )
+        .map(|(m, _, _)| m)
+        .reduce(PrecisionAtK::default, |mut a, b| {
+            a.merge(&b);
+            a
+        });
+    if m.predicted == 0 {
+        0.0
+    } else {
+        m.precision()
+    }
+}
+
+struct Context<'a> {
+    examples: &'a Examples,
+    input: &'a SharedMatrix,
+    output: &'a SharedMatrix,
+    loss: &'a Loss,
+    loss_kind: LossKind,
+    weights: Option<&'a [f32]>,
+    progress: &'a Progress,
+    schedule: LinearDecay,
+}
+
+impl Context<'_> {
+    /// One pass over `order`, split into `threads` contiguous shares.
+    fn epoch(&self, order: &[u32], threads: usize, seed: u64, epoch: usize) {
+        std::thread::scope(|scope| {
+            for t in 0..threads {
+                let share = &order[order.len() * t / threads..order.len() * (t + 1) / threads];
+                // A distinct stream per (epoch, thread), all from the one seed.
+                let rng = thread_rng(seed, (epoch - 1) * threads + t);
+                scope.spawn(move || self.worker(share, State::new(self.input.cols(), rng), t == 0));
+            }
+        });
+    }
+
+    fn worker(&self, share: &[u32], mut state: State, reporter: bool) {
+        let mut lr = self.schedule.at(self.progress.done());
+        let (mut tokens, mut loss_sum, mut count) = (0u64, 0f64, 0u64);
+        for (n, &i) in share.iter().enumerate() {
+            let i = i as usize;
+            let rows = self.examples.rows(i);
+            let labels = self.examples.labels(i);
+            let weight = self.weights.map_or(1.0, |w| {
+                labels.iter().map(|&l| w[l as usize]).sum::<f32>() / labels.len() as f32
+            });
+            self.input.average_rows(rows, &mut state.hidden);
+            state.grad.fill(0.0);
+            let target = if self.loss_kind == LossKind::Ova || labels.len() == 1 {
+                0
+            } else {
+                below(&mut state.rng, labels.len())
+            };
+            loss_sum += f64::from(self.loss.forward(
+                self.output,
+                labels,
+                target,
+                &mut state,
+                lr * weight,
+                true,
+            ));
+            self.input
+                .add_to_rows(rows, 1.0 / rows.len() as f32, &state.grad);
+            tokens += self.examples.tokens(i);
+            count += 1;
+            if (n + 1) % FLUSH_EVERY == 0 {
+                let done = self.progress.add(tokens, loss_sum, count);
+                (tokens, loss_sum, count) = (0, 0.0, 0);
+                lr = self.schedule.at(done);
+                if reporter && (n + 1) % (FLUSH_EVERY * 64) == 0 {
+                    self.progress.report(lr);
+                }
+            }
+        }
+        self.progress.add(tokens, loss_sum, count);
+    }
+}

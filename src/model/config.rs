@@ -1,0 +1,278 @@
+//! The training configuration shared by `embed` (cbow, skipgram, batch_skipgram) and `classify`
+//! (supervised): one plain serde struct, filled from CLI flags and SageMaker hyperparameters by
+//! `cli::train`, validated here, and recorded in every model's manifest.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::loss::LossKind;
+use crate::{Error, Result};
+
+/// What `blazetext train --mode` trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Continuous bag of words: predict a word from the average of its context.
+    Cbow,
+    /// Skip-gram: predict each context word from the center word.
+    Skipgram,
+    /// Skip-gram with the window's context words sharing one set of negative samples.
+    #[value(name = "batch_skipgram", alias = "batch-skipgram")]
+    BatchSkipgram,
+    /// Text classification on `__label__` lines.
+    Supervised,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Cbow => "cbow",
+            Mode::Skipgram => "skipgram",
+            Mode::BatchSkipgram => "batch_skipgram",
+            Mode::Supervised => "supervised",
+        }
+    }
+}
+
+/// Every hyperparameter of a training run. Field names follow BlazingText.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    pub mode: Mode,
+    pub vector_dim: usize,
+    pub window_size: usize,
+    pub negative_samples: usize,
+    /// Subsampling threshold t: a word of frequency f is kept with probability √(t/f) + t/f.
+    pub sampling_threshold: f64,
+    pub min_count: u64,
+    /// Minimum count of a label (supervised).
+    pub min_count_label: u64,
+    pub epochs: usize,
+    pub learning_rate: f32,
+    pub loss: LossKind,
+    /// Noise distribution exponent for negative sampling (word2vec 0.75; fastText uses 0.5).
+    pub ns_exponent: f64,
+    /// Character n-gram vectors (fastText subwords).
+    pub subwords: bool,
+    pub min_char: usize,
+    pub max_char: usize,
+    /// Hash buckets shared by character n-grams and word n-grams.
+    pub buckets: usize,
+    pub word_ngrams: usize,
+    /// Context words per batch in batch_skipgram (BlazingText's `batch_size`).
+    pub batch_size: usize,
+    pub threads: usize,
+    pub seed: u64,
+    // Supervised only; carried through for `classify::train`.
+    pub label_prefix: String,
+    pub validation: Option<PathBuf>,
+    pub early_stopping: bool,
+    pub patience: usize,
+    pub min_epochs: usize,
+    /// `balanced` or a file of `label weight` lines.
+    pub class_weight: Option<String>,
+    pub pretrained_vectors: Option<PathBuf>,
+    // Unsupervised only: evaluation files run at the end of training.
+    pub eval_similarity: Option<PathBuf>,
+    pub eval_analogies: Option<PathBuf>,
+}
+
+impl TrainConfig {
+    /// BlazingText's defaults for `mode` (which agree with fastText's except where noted).
+    ///
+    /// - unsupervised: dim 100, window 5, 5 negatives, 5 epochs, lr 0.05, min count 5,
+    ///   t = 1e-4, subwords off (BlazingText; fastText has them on) with n-grams 3..6 when
+    ///   turned on, 2M buckets, batch size 11;
+    /// - supervised: dim 100 (fastText: 10), lr 0.1, word bigrams, 5 epochs, min count 1,
+    ///   softmax loss, no subsampling.
+    pub fn defaults(mode: Mode) -> TrainConfig {
+        let supervised = mode == Mode::Supervised;
+        TrainConfig {
+            mode,
+            vector_dim: 100,
+            window_size: 5,
+            negative_samples: 5,
+            sampling_threshold: if supervised { 0.0 } else { 1e-4 },
+            min_count: if supervised { 1 } else { 5 },
+            min_count_label: 1,
+            epochs: 5,
+            learning_rate: if supervised { 0.1 } else { 0.05 },
+            loss: if supervised {
+                LossKind::Softmax
+            } else {
+                LossKind::Ns
+            },
+            ns_exponent: 0.75,
+            subwords: false,
+            min_char: 3,
+            max_char: 6,
+            buckets: 2_000_000,
+            word_ngrams: if supervised { 2 } else { 1 },
+            batch_size: 11,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            seed: 1,
+            label_prefix: "__label__".to_string(),
+            validation: None,
+            early_stopping: false,
+            patience: 4,
+            min_epochs: 5,
+            class_weight: None,
+            pretrained_vectors: None,
+            eval_similarity: None,
+            eval_analogies: None,
+        }
+    }
+
+    /// Rejects settings that cannot train; each message names the option and a valid range.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |msg: String| Err(Error::config(msg));
+        if self.vector_dim == 0 {
+            return bad("--vector-dim must be at least 1 (typical: 100-300)".into());
+        }
+        if self.window_size == 0 && self.mode != Mode::Supervised {
+            return bad("--window-size must be at least 1 (typical: 5)".into());
+        }
+        if self.epochs == 0 {
+            return bad("--epochs must be at least 1 (typical: 5)".into());
+        }
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return bad(format!(
+                "--learning-rate must be a positive number, got {} (typical: 0.05, supervised 0.1)",
+                self.learning_rate
+            ));
+        }
+        if self.subwords && self.min_char > self.max_char {
+            return bad(format!(
+                "--min-char ({}) is larger than --max-char ({}); use e.g. --min-char 3 --max-char 6",
+                self.min_char, self.max_char
+            ));
+        }
+        if self.subwords && self.min_char == 0 {
+            return bad("--min-char must be at least 1".into());
+        }
+        if (self.subwords || self.word_ngrams > 1) && self.buckets == 0 {
+            return bad(
+                "--buckets must be at least 1 when subwords or word n-grams are used".into(),
+            );
+        }
+        if self.word_ngrams == 0 {
+            return bad("--word-ngrams must be at least 1 (1 = words only)".into());
+        }
+        if self.loss == LossKind::Ns && self.negative_samples == 0 {
+            return bad("--negative-samples must be at least 1 with --loss ns".into());
+        }
+        if !(self.sampling_threshold.is_finite() && self.sampling_threshold >= 0.0) {
+            return bad("--sampling-threshold must be ≥ 0 (0 turns subsampling off)".into());
+        }
+        if !self.ns_exponent.is_finite() {
+            return bad(
+                "--ns-exponent must be a finite number (word2vec: 0.75, fastText: 0.5)".into(),
+            );
+        }
+        if self.batch_size == 0 {
+            return bad("--batch-size must be at least 1 (BlazingText default: 11)".into());
+        }
+        if self.threads == 0 {
+            return bad("--threads must be at least 1".into());
+        }
+        if self.mode != Mode::Supervised && matches!(self.loss, LossKind::Softmax | LossKind::Ova) {
+            return bad(format!(
+                "--loss {} is for --mode supervised; word embeddings train with ns or hs",
+                self.loss.name()
+            ));
+        }
+        if self.mode == Mode::BatchSkipgram && self.loss != LossKind::Ns {
+            return bad("batch_skipgram shares negative samples, so it needs --loss ns".into());
+        }
+        Ok(())
+    }
+}
+
+/// Where a run writes and how it talks.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Output prefix: `<prefix>.bin`, `<prefix>.vec`, `<prefix>.json`.
+    pub output: PathBuf,
+    pub quiet: bool,
+    /// Machine-readable progress and summary lines on stdout.
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_for_every_mode() {
+        for mode in [
+            Mode::Cbow,
+            Mode::Skipgram,
+            Mode::BatchSkipgram,
+            Mode::Supervised,
+        ] {
+            TrainConfig::defaults(mode).validate().unwrap();
+        }
+    }
+
+    #[test]
+    fn nonsense_is_rejected_with_the_option_name() {
+        let base = TrainConfig::defaults(Mode::Skipgram);
+        let cases: Vec<(TrainConfig, &str)> = vec![
+            (
+                TrainConfig {
+                    vector_dim: 0,
+                    ..base.clone()
+                },
+                "--vector-dim",
+            ),
+            (
+                TrainConfig {
+                    window_size: 0,
+                    ..base.clone()
+                },
+                "--window-size",
+            ),
+            (
+                TrainConfig {
+                    epochs: 0,
+                    ..base.clone()
+                },
+                "--epochs",
+            ),
+            (
+                TrainConfig {
+                    learning_rate: -0.1,
+                    ..base.clone()
+                },
+                "--learning-rate",
+            ),
+            (
+                TrainConfig {
+                    subwords: true,
+                    min_char: 5,
+                    max_char: 3,
+                    ..base.clone()
+                },
+                "--min-char",
+            ),
+            (
+                TrainConfig {
+                    loss: LossKind::Softmax,
+                    ..base.clone()
+                },
+                "supervised",
+            ),
+            (
+                TrainConfig {
+                    threads: 0,
+                    ..base.clone()
+                },
+                "--threads",
+            ),
+        ];
+        for (cfg, needle) in cases {
+            let err = cfg.validate().unwrap_err().to_string();
+            assert!(err.contains(needle), "{err}");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The training core shared by word embeddings (`embed`) and classification (`classify`):
+//!
+//! - [`hogwild`]: the lock-free shared matrix (the crate's only unsafe code) and row kernels;
+//! - [`loss`]: negative sampling, hierarchical softmax, softmax and one-vs-all output layers,
+//!   each computing one example's loss and gradient like fastText's `Loss` classes, plus
+//!   `predict` with true probabilities;
+//! - [`huffman`]: the Huffman tree behind hierarchical softmax;
+//! - [`sampling`]: seeded generators, the noise distribution and the learning-rate schedule;
+//! - [`math`]: table-driven sigmoid and log;
+//! - [`config`]: [`TrainConfig`], the hyperparameters of a run;
+//! - [`progress`]: progress bar, `--json` lines and the final summary.
+//!
+//! A supervised run enters through `crate::classify::train(inputs, pipeline, &TrainConfig,
+//! &RunOptions)`; unsupervised runs through `crate::embed::train` with the same arguments.
+
+pub mod config;
+pub mod hogwild;
+pub mod huffman;
+pub mod loss;
+pub mod math;
+pub mod progress;
+pub mod sampling;
+
+pub use config::{Mode, RunOptions, TrainConfig};
+pub use hogwild::{uniform_matrix, SharedMatrix};
+pub use loss::{Loss, LossKind, State};
+pub use progress::{Progress, Summary};
