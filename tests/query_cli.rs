@@ -396,3 +396,29 @@ fn queries_go_through_the_manifest_pipeline() {
     );
     assert_eq!(first_words(&out.stdout), ["kings"]);
 }
+
+#[test]
+fn topic_model_in_another_format_is_named_from_its_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("topics.safetensors");
+    std::fs::write(
+        &model,
+        [&40u64.to_le_bytes()[..], b"{\"w\":{\"dtype\":\"F32\"}}"].concat(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("topics.json"),
+        r#"{"format": "blazetext-manifest", "version": 1, "kind": "topics"}"#,
+    )
+    .unwrap();
+    blazetext()
+        .arg("nn")
+        .arg(&model)
+        .arg("king")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("safetensors"))
+        .stderr(predicate::str::contains(
+            "manifest says it is a topic model",
+        ));
+}

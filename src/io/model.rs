@@ -56,11 +56,20 @@ impl WordVectorModel {
                 } else {
                     other.describe()
                 };
+                let hint = match manifest.as_ref().map(|m| m.kind) {
+                    Some(ModelKind::Topics) => {
+                        ". Its manifest says it is a topic model: use the `topics` commands with it"
+                    }
+                    Some(ModelKind::Classifier) => {
+                        ". Its manifest says it is a classifier: use `blazetext predict` with it"
+                    }
+                    _ => "",
+                };
                 return Err(Error::model(
                     path,
                     format!(
                         "cannot load word vectors: this looks like {what}; expected a fastText \
-                         .bin or a word2vec .vec/binary file"
+                         .bin or a word2vec .vec/binary file{hint}"
                     ),
                 ));
             }
