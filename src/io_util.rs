@@ -46,6 +46,15 @@ impl AtomicFile {
     /// Flushes and renames the temporary file to the final name.
     pub fn commit(mut self) -> Result<()> {
         self.file.flush().map_err(|e| Error::io(&self.path, e))?;
+        // Temporary files are created private (0600); a model or output file is an ordinary
+        // file that others on the machine may read, like one written by `cp` or fastText.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let readable = std::fs::Permissions::from_mode(0o644);
+            std::fs::set_permissions(self.file.path(), readable)
+                .map_err(|e| Error::io(&self.path, e))?;
+        }
         self.file
             .persist(&self.path)
             .map_err(|e| Error::io(&self.path, e.error))?;

@@ -10,6 +10,7 @@ pub mod query;
 pub mod report;
 pub mod split;
 pub mod test;
+pub mod topics;
 pub mod train;
 pub mod vocab;
 
@@ -19,8 +20,15 @@ use clap::{Parser, Subcommand};
 
 const EXAMPLES: &str = "\
 Examples:
-  blazetext preprocess corpora/sample.txt -o sample.tok --stopwords english
-  blazetext vocab build corpora/sample.txt -o vocab.tsv --min-count 2
+  blazetext train --mode skipgram corpora/sample.txt -o sample --subwords --epochs 20
+  blazetext nn sample.bin guitar
+  blazetext analogy sample.bin guitar guitars piano      (guitar is to guitars as piano is to ?)
+  blazetext train --mode supervised corpora/sample-labelled.train -o clf
+  blazetext predict clf.bin corpora/sample-labelled.test -k 2 --probabilities
+  blazetext report clf.bin corpora/sample-labelled.test
+  blazetext topics train corpora/sample-docs.txt -o topics --num-topics 6
+  blazetext topics show topics
+  blazetext preprocess corpora/sample.txt -o sample.tok --stopwords english --stemmer english
 
 Run `blazetext <command> --help` for the options of each command.";
 
@@ -52,11 +60,20 @@ pub struct GlobalArgs {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the text pipeline over a corpus: one line of tokens per input line
-    Preprocess(preprocess::Args),
-    /// Build, show or prune a vocabulary
-    #[command(subcommand)]
-    Vocab(vocab::Command),
+    /// Train word embeddings (cbow, skipgram, batch_skipgram) or a classifier (supervised)
+    Train(train::Args),
+    /// Nearest neighbours of words by cosine similarity
+    Nn(query::NnArgs),
+    /// "a is to b as c is to ?": the words closest to b − a + c
+    Analogy(query::AnalogyArgs),
+    /// Print the vectors of words read from stdin
+    Vectors(query::VectorsArgs),
+    /// Print one vector per line of stdin
+    SentenceVectors(query::SentenceVectorsArgs),
+    /// Evaluate word vectors on analogies or word-pair similarity
+    Eval(eval::EvalArgs),
+    /// Convert word vectors between .bin, .vec and word2vec binary
+    Convert(convert::ConvertArgs),
     /// Predict the labels of each line with a classifier
     Predict(predict::Args),
     /// fastText's N, precision@k and recall@k of a classifier on labelled data
@@ -65,22 +82,14 @@ pub enum Command {
     Report(report::Args),
     /// Split a labelled file into shuffled (optionally stratified) train/validation/test files
     Split(split::Args),
-    /// Train word embeddings (cbow, skipgram, batch_skipgram) or a classifier (supervised)
-    Train(train::Args),
-    Nn(query::NnArgs),
-    Analogy(query::AnalogyArgs),
-    Vectors(query::VectorsArgs),
-    SentenceVectors(query::SentenceVectorsArgs),
-    Eval(eval::EvalArgs),
-    Convert(convert::ConvertArgs),
-}
-
-/// The io commands report through anyhow; keep the typed error inside when there is one.
-fn typed(result: anyhow::Result<()>) -> crate::Result<()> {
-    result.map_err(|e| match e.downcast::<crate::Error>() {
-        Ok(e) => e,
-        Err(e) => crate::Error::config(format!("{e:#}")),
-    })
+    /// Topic models: train, infer, show, eval, sweep
+    #[command(subcommand)]
+    Topics(topics::Command),
+    /// Run the text pipeline over a corpus: one line of tokens per input line
+    Preprocess(preprocess::Args),
+    /// Build, show or prune a vocabulary
+    #[command(subcommand)]
+    Vocab(vocab::Command),
 }
 
 /// Runs the parsed command line.
@@ -103,11 +112,12 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Report(args) => report::run(&cli.global, args),
         Command::Split(args) => split::run(&cli.global, args),
         Command::Train(args) => train::run(&cli.global, args),
-        Command::Nn(a) => typed(query::nn(a)),
-        Command::Analogy(a) => typed(query::analogy(a)),
-        Command::Vectors(a) => typed(query::vectors(a)),
-        Command::SentenceVectors(a) => typed(query::sentence_vectors(a)),
-        Command::Eval(a) => typed(eval::run(a)),
-        Command::Convert(a) => typed(convert::run(a)),
+        Command::Nn(args) => query::nn(&cli.global, args),
+        Command::Analogy(args) => query::analogy(&cli.global, args),
+        Command::Vectors(args) => query::vectors(&cli.global, args),
+        Command::SentenceVectors(args) => query::sentence_vectors(&cli.global, args),
+        Command::Eval(args) => eval::run(&cli.global, args),
+        Command::Convert(args) => convert::run(&cli.global, args),
+        Command::Topics(command) => topics::run(&cli.global, command),
     }
 }

@@ -201,8 +201,7 @@ pub fn train(
 
     let manifest_path = with_suffix(prefix, "json");
     let mut manifest = Manifest::new(ModelKind::Embeddings);
-    manifest.pipeline =
-        Some(serde_json::to_value(pipeline).map_err(|e| Error::config(e.to_string()))?);
+    manifest.pipeline = Some(pipeline.clone());
     manifest.hyperparameters =
         serde_json::to_value(config).map_err(|e| Error::config(e.to_string()))?;
     manifest.corpus = json!({

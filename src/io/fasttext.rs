@@ -109,6 +109,11 @@ impl FastTextFile {
     /// Checks the invariants above, so that a file is never written (or accepted) in a shape
     /// fastText would misread.
     pub fn validate(&self, path: &Path) -> Result<()> {
+        self.check(path, true)
+    }
+
+    /// [`validate`](Self::validate), optionally without the output matrix.
+    fn check(&self, path: &Path, output: bool) -> Result<()> {
         let a = &self.args;
         let bad = |m: String| Err(Error::model(path, m));
         if a.dim <= 0 || a.bucket < 0 || a.minn < 0 || a.maxn < 0 {
@@ -136,7 +141,7 @@ impl FastTextFile {
         } else {
             self.words.len()
         };
-        if self.output.rows() != out_rows || self.output.cols() != dim {
+        if output && (self.output.rows() != out_rows || self.output.cols() != dim) {
             return bad(format!(
                 "the output matrix is {}x{} but a {:?} model with {} words and {} labels needs {}x{}",
                 self.output.rows(),
@@ -160,6 +165,17 @@ impl FastTextFile {
     /// gzip, safetensors, JSON), reject quantized `.ftz` models and report truncated files with
     /// the expected and actual sizes.
     pub fn read(path: &Path) -> Result<FastTextFile> {
+        FastTextFile::read_with(path, true)
+    }
+
+    /// Reads everything but the output matrix, which queries and word vectors never use (it
+    /// is half of an unsupervised model). `output` is left with 0 rows; the file is still
+    /// checked to be complete.
+    pub fn read_input_only(path: &Path) -> Result<FastTextFile> {
+        FastTextFile::read_with(path, false)
+    }
+
+    fn read_with(path: &Path, with_output: bool) -> Result<FastTextFile> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let mut r = Reader {
@@ -176,9 +192,9 @@ impl FastTextFile {
         }
         let (words, labels, ntokens) = r.read_dictionary()?;
         r.check_not_quantized("input")?;
-        let input = r.read_matrix("input")?;
+        let input = r.read_matrix("input", true)?;
         r.check_not_quantized("output")?;
-        let output = r.read_matrix("output")?;
+        let output = r.read_matrix("output", with_output)?;
         let file = FastTextFile {
             args,
             words,
@@ -187,7 +203,7 @@ impl FastTextFile {
             input,
             output,
         };
-        file.validate(path)?;
+        file.check(path, with_output)?;
         Ok(file)
     }
 
@@ -468,7 +484,9 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn read_matrix(&mut self, which: &str) -> Result<Matrix> {
+    /// Reads a matrix, or with `load == false` only checks that its data is all there and
+    /// returns it with 0 rows.
+    fn read_matrix(&mut self, which: &str, load: bool) -> Result<Matrix> {
         let what = format!("the {which} matrix header");
         let rows = self.i64(&what)?;
         let cols = self.i64(&what)?;
@@ -484,6 +502,9 @@ impl Reader<'_> {
             let need = (n as u128 * 4 + self.pos as u128).min(u64::MAX as u128) as u64;
             return Err(self.truncated(&format!("the {rows}x{cols} {which} matrix"), need));
         };
+        if !load {
+            return Ok(Matrix::zeros(0, cols as usize));
+        }
         let data = read_f32s(&mut self.inner, n as usize).map_err(|e| Error::io(self.path, e))?;
         self.pos = end;
         Ok(Matrix::from_vec(rows as usize, cols as usize, data))
