@@ -45,9 +45,9 @@ pub struct Hyperparameters {
 }
 
 impl Hyperparameters {
-    /// `arg` is a path to a JSON file, or the JSON object itself when it starts with `{`.
+    /// `arg` is a path to a JSON file, or the JSON itself when it starts with `{` (or `[`).
     pub fn load(arg: &str) -> Result<Hyperparameters> {
-        let (text, source) = if arg.trim_start().starts_with('{') {
+        let (text, source) = if arg.trim_start().starts_with(['{', '[']) {
             (arg.to_string(), "--hyperparameters".to_string())
         } else {
             let path = Path::new(arg);

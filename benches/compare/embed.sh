@@ -8,8 +8,9 @@
 # /usr/bin/time -v, analogy accuracy (questions-words.txt, restrict 30k) and WS-353 / SimLex-999
 # Spearman, all judged by the same evaluator (`blazetext eval`) on both tools' .bin files.
 #
-# Usage: benches/compare/embed.sh            (env: EPOCHS=5 THREADS=2 RUNS=1 CORPORA=... OUT=...
-#                                              CONFIGS="sg-sub cbow-sub cbow batch")
+# Usage: benches/compare/embed.sh   (env: EPOCHS=5 THREADS=2 RUNS=1 CORPORA=... OUT=...
+#        CONFIGS="sg-sub cbow-sub cbow batch", BT=<prebuilt blazetext binary, skips cargo build>,
+#        LIMIT_BYTES=<use only the first N bytes of the corpus>)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,13 +35,20 @@ fi
 if [ ! -x /usr/bin/time ]; then
     apt-get update && apt-get install -y time
 fi
-(cd "$ROOT" && cargo build --release --quiet)
-BT=$ROOT/target/release/blazetext
+if [ -z "${BT:-}" ]; then
+    (cd "$ROOT" && cargo build --release --quiet)
+    BT=$ROOT/target/release/blazetext
+fi
 mkdir -p "$OUT"
 
 CORPUS=$OUT/enwiki.tok
 if [ ! -s "$CORPUS" ]; then
     "$BT" preprocess "$RAW" -o "$CORPUS" --keep-punctuation --quiet
+fi
+if [ -n "${LIMIT_BYTES:-}" ]; then
+    # A quicker run on the first LIMIT_BYTES bytes (whole lines) of the prepared corpus.
+    head -c "$LIMIT_BYTES" "$CORPUS" | sed '$d' >"$OUT/enwiki-head.tok"
+    CORPUS=$OUT/enwiki-head.tok
 fi
 echo "corpus: $(wc -w <"$CORPUS") tokens, $EPOCHS epochs, $THREADS threads, $RUNS run(s), $(date -u +%F)"
 

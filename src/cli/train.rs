@@ -55,8 +55,11 @@ pub struct Args {
     #[arg(long, value_name = "ALPHA", help_heading = "Model")]
     pub ns_exponent: Option<f64>,
     /// Train character n-gram vectors (fastText subwords) [default: off]
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL", help_heading = "Model")]
-    pub subwords: Option<bool>,
+    #[arg(long, help_heading = "Model")]
+    pub subwords: bool,
+    /// No character n-gram vectors (overrides --hyperparameters and --minn/--maxn)
+    #[arg(long, conflicts_with = "subwords", help_heading = "Model")]
+    pub no_subwords: bool,
     /// Shortest character n-gram with --subwords [default: 3]
     #[arg(long, visible_alias = "minn", value_name = "N", help_heading = "Model")]
     pub min_char: Option<usize>,
@@ -128,8 +131,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE", help_heading = "Supervised")]
     pub validation: Option<PathBuf>,
     /// Stop when the validation metric stops improving; keep the best epoch (supervised)
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL", help_heading = "Supervised")]
-    pub early_stopping: Option<bool>,
+    #[arg(long, help_heading = "Supervised")]
+    pub early_stopping: bool,
     /// Epochs without improvement before stopping [default: 4]
     #[arg(long, value_name = "N", help_heading = "Supervised")]
     pub patience: Option<usize>,
@@ -182,7 +185,6 @@ impl Args {
         flag!(negative_samples);
         flag!(loss);
         flag!(ns_exponent);
-        flag!(subwords);
         flag!(min_char);
         flag!(max_char);
         flag!(buckets);
@@ -194,15 +196,21 @@ impl Args {
         flag!(min_count_label);
         flag!(sampling_threshold);
         flag!(seed);
-        flag!(early_stopping);
         flag!(patience);
         flag!(min_epochs);
         // fastText's n-gram flags imply subwords: `--minn 3 --maxn 6` alone turns them on.
-        if self.subwords.is_none()
-            && hp.as_ref().is_none_or(|h| !h.sets("subwords"))
-            && (self.min_char.is_some() || self.max_char.is_some())
-        {
+        let hp_sets_subwords = hp.as_ref().is_some_and(|h| h.sets("subwords"));
+        if !hp_sets_subwords && (self.min_char.is_some() || self.max_char.is_some()) {
             c.subwords = self.max_char != Some(0);
+        }
+        if self.subwords {
+            c.subwords = true;
+        }
+        if self.no_subwords {
+            c.subwords = false;
+        }
+        if self.early_stopping {
+            c.early_stopping = true;
         }
         c.eval_similarity = self.eval_similarity.clone();
         c.eval_analogies = self.eval_analogies.clone();
