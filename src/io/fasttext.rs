@@ -8,7 +8,7 @@
 //! `bool` quantized output; the output matrix.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use crate::io::{sniff_bytes, write_atomically, FileFormat};
@@ -194,10 +194,16 @@ impl FastTextFile {
     /// Writes the model in fastText's format (version 12) via a temporary file and a rename.
     pub fn write(&self, path: &Path) -> Result<()> {
         self.validate(path)?;
-        write_atomically(path, |w| self.write_to(w))
+        write_atomically(path, |w| {
+            self.write_to(w)?;
+            // A trailing run of zeros was skipped, not written: give the file its full length.
+            let end = w.stream_position()?;
+            w.flush()?;
+            w.get_ref().set_len(end)
+        })
     }
 
-    fn write_to(&self, w: &mut impl Write) -> std::io::Result<()> {
+    fn write_to(&self, w: &mut (impl Write + Seek)) -> std::io::Result<()> {
         let a = &self.args;
         w.write_all(&MAGIC.to_le_bytes())?;
         w.write_all(&VERSION.to_le_bytes())?;
@@ -243,12 +249,35 @@ impl FastTextFile {
 }
 
 /// Writes `data` as little-endian f32 in large blocks.
-pub(crate) fn write_f32s(w: &mut impl Write, data: &[f32]) -> std::io::Result<()> {
+pub(crate) fn write_f32s(w: &mut (impl Write + Seek), data: &[f32]) -> std::io::Result<()> {
+    // Runs of 4 KiB of +0.0 are skipped with a seek, so they become holes of a sparse file: a
+    // classifier's 2M-bucket matrix is mostly untouched zero rows, and writing 800 MB of zeros
+    // would dominate its training time. Readers see the same bytes.
+    const BLOCK: usize = 1024;
     let mut buf = Vec::with_capacity(1 << 20);
-    for block in data.chunks(1 << 18) {
-        buf.clear();
+    let mut skip = 0i64;
+    for block in data.chunks(BLOCK) {
+        if block.len() == BLOCK && block.iter().all(|x| x.to_bits() == 0) {
+            if !buf.is_empty() {
+                w.write_all(&buf)?;
+                buf.clear();
+            }
+            skip += (BLOCK * 4) as i64;
+            continue;
+        }
+        if skip > 0 {
+            w.seek(SeekFrom::Current(skip))?;
+            skip = 0;
+        }
         buf.extend(block.iter().flat_map(|x| x.to_le_bytes()));
-        w.write_all(&buf)?;
+        if buf.len() >= 1 << 20 {
+            w.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    w.write_all(&buf)?;
+    if skip > 0 {
+        w.seek(SeekFrom::Current(skip))?;
     }
     Ok(())
 }
