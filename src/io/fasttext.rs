@@ -9,7 +9,7 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::io::{sniff_bytes, write_atomically, FileFormat};
 use crate::matrix::Matrix;
@@ -160,6 +160,16 @@ impl FastTextFile {
     /// gzip, safetensors, JSON), reject quantized `.ftz` models and report truncated files with
     /// the expected and actual sizes.
     pub fn read(path: &Path) -> Result<FastTextFile> {
+        let (mut file, input) = FastTextFile::read_lazy(path)?;
+        file.input = input.read_all()?;
+        file.validate(path)?;
+        Ok(file)
+    }
+
+    /// Reads everything but the input matrix, which stays on disk behind the returned handle
+    /// (`input` is left 0×dim): prediction needs only the rows of the words it sees, and a
+    /// 2M-bucket matrix is 800 MB.
+    pub fn read_lazy(path: &Path) -> Result<(FastTextFile, InputOnDisk)> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let mut r = Reader {
@@ -176,19 +186,42 @@ impl FastTextFile {
         }
         let (words, labels, ntokens) = r.read_dictionary()?;
         r.check_not_quantized("input")?;
-        let input = r.read_matrix("input")?;
+        let (rows, cols, offset) = r.matrix_header("input")?;
+        r.inner
+            .seek_relative((rows * cols * 4) as i64)
+            .map_err(|e| Error::io(path, e))?;
+        r.pos += (rows * cols * 4) as u64;
         r.check_not_quantized("output")?;
         let output = r.read_matrix("output")?;
+        let in_rows = words.len() + args.bucket.max(0) as usize;
+        if rows != in_rows || cols != args.dim.max(0) as usize {
+            return Err(Error::model(
+                path,
+                format!(
+                    "the input matrix is {rows}x{cols} but {} words + {} buckets at dim {} need \
+                     {in_rows}x{}",
+                    words.len(),
+                    args.bucket,
+                    args.dim,
+                    args.dim
+                ),
+            ));
+        }
+        let input = InputOnDisk {
+            path: path.to_path_buf(),
+            offset,
+            rows,
+            cols,
+        };
         let file = FastTextFile {
+            input: Matrix::zeros(0, cols),
             args,
             words,
             labels,
             ntokens,
-            input,
             output,
         };
-        file.validate(path)?;
-        Ok(file)
+        Ok((file, input))
     }
 
     /// Writes the model in fastText's format (version 12) via a temporary file and a rename.
@@ -497,7 +530,9 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn read_matrix(&mut self, which: &str) -> Result<Matrix> {
+    /// Reads a matrix header and checks the file holds its data; returns rows, columns and the
+    /// offset of the data.
+    fn matrix_header(&mut self, which: &str) -> Result<(usize, usize, u64)> {
         let what = format!("the {which} matrix header");
         let rows = self.i64(&what)?;
         let cols = self.i64(&what)?;
@@ -509,12 +544,67 @@ impl Reader<'_> {
             .checked_mul(4)
             .and_then(|b| b.checked_add(self.pos))
             .filter(|&end| end <= self.len);
-        let Some(end) = need else {
+        if need.is_none() {
             let need = (n as u128 * 4 + self.pos as u128).min(u64::MAX as u128) as u64;
             return Err(self.truncated(&format!("the {rows}x{cols} {which} matrix"), need));
-        };
-        let data = read_f32s(&mut self.inner, n as usize).map_err(|e| Error::io(self.path, e))?;
-        self.pos = end;
-        Ok(Matrix::from_vec(rows as usize, cols as usize, data))
+        }
+        Ok((rows as usize, cols as usize, self.pos))
+    }
+
+    fn read_matrix(&mut self, which: &str) -> Result<Matrix> {
+        let (rows, cols, _) = self.matrix_header(which)?;
+        let data = read_f32s(&mut self.inner, rows * cols).map_err(|e| Error::io(self.path, e))?;
+        self.pos += (rows * cols * 4) as u64;
+        Ok(Matrix::from_vec(rows, cols, data))
+    }
+}
+
+/// The input matrix of a `.bin` left on disk by [`FastTextFile::read_lazy`].
+#[derive(Debug, Clone)]
+pub struct InputOnDisk {
+    pub path: PathBuf,
+    /// Byte offset of row 0.
+    pub offset: u64,
+    pub rows: usize,
+    pub cols: usize,
+}
+
+impl InputOnDisk {
+    /// The whole matrix.
+    pub fn read_all(&self) -> Result<Matrix> {
+        let mut f = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        f.seek(SeekFrom::Start(self.offset))
+            .map_err(|e| Error::io(&self.path, e))?;
+        let mut r = BufReader::with_capacity(1 << 20, f);
+        let data =
+            read_f32s(&mut r, self.rows * self.cols).map_err(|e| Error::io(&self.path, e))?;
+        Ok(Matrix::from_vec(self.rows, self.cols, data))
+    }
+
+    /// Rows `ids` (ascending, distinct, each < `rows`) as a `ids.len() × cols` matrix; runs of
+    /// consecutive rows are read with one positioned read each.
+    pub fn read_rows(&self, ids: &[u32]) -> Result<Matrix> {
+        use std::os::unix::fs::FileExt;
+        let f = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        let row_bytes = self.cols * 4;
+        let mut out = Matrix::zeros(ids.len(), self.cols);
+        let mut buf = Vec::new();
+        let mut i = 0;
+        while i < ids.len() {
+            let mut j = i + 1;
+            while j < ids.len() && ids[j] == ids[j - 1] + 1 && j - i < 4096 {
+                j += 1;
+            }
+            buf.resize((j - i) * row_bytes, 0);
+            let at = self.offset + u64::from(ids[i]) * row_bytes as u64;
+            f.read_exact_at(&mut buf, at)
+                .map_err(|e| Error::io(&self.path, e))?;
+            let dst = &mut out.as_mut_slice()[i * self.cols..j * self.cols];
+            for (d, b) in dst.iter_mut().zip(buf.chunks_exact(4)) {
+                *d = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            }
+            i = j;
+        }
+        Ok(out)
     }
 }
