@@ -17,6 +17,7 @@ pub mod model;
 pub mod query;
 pub mod subword;
 pub mod text;
+pub mod topics;
 pub mod vocab;
 
 pub use error::{Error, Result};

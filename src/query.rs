@@ -94,10 +94,11 @@ pub struct Index {
 }
 
 impl Index {
-    /// Builds the index from a model's vocabulary vectors (with subwords, each word's vector is
-    /// the average of its own and its n-gram rows, as fastText's `nn` does).
-    pub fn new(model: &WordVectorModel) -> Index {
-        Index::from_vectors(model.words().to_vec(), model.vocab_vectors())
+    /// Builds the index from the vectors of a model's first `limit` (most frequent) words; with
+    /// subwords, a word's vector is the average of its own and its n-gram rows, as in fastText.
+    pub fn new(model: &WordVectorModel, limit: usize) -> Index {
+        let n = limit.min(model.words().len());
+        Index::from_vectors(model.words()[..n].to_vec(), model.vocab_vectors_upto(n))
     }
 
     /// Builds the index from `vectors` (row `i` belongs to `words[i]`), normalising every row.

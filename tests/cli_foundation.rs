@@ -362,7 +362,7 @@ fn a_fifty_megabyte_line_works() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains(&format!(
+        .stdout(predicate::str::contains(format!(
             "\"tokens\":{}",
             (10 << 20) + 2
         )));

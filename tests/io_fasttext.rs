@@ -461,3 +461,21 @@ fn supervised_bin_rewritten_by_blazetext_predicts_like_fasttext() {
         .to_string();
     assert!(e.contains("quantized"), "{e}");
 }
+
+#[test]
+fn input_only_reading_skips_the_output_matrix_but_checks_it() {
+    let (_dir, path, bytes) = written();
+    let full = FastTextFile::read(&path).unwrap();
+    let input_only = FastTextFile::read_input_only(&path).unwrap();
+    assert_eq!(input_only.input, full.input);
+    assert_eq!(input_only.words, full.words);
+    assert_eq!(input_only.output.rows(), 0);
+    std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+    let e = FastTextFile::read_input_only(&path)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("truncated") && e.contains("output matrix"),
+        "{e}"
+    );
+}

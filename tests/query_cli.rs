@@ -367,3 +367,32 @@ fn bad_model_files_get_clear_errors() {
         .failure()
         .stderr(predicate::str::contains("missing.bin"));
 }
+
+#[test]
+fn queries_go_through_the_manifest_pipeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = vec_model(dir.path());
+    // Without a manifest, words are taken as they are (fastText behaviour).
+    blazetext()
+        .arg("nn")
+        .arg(&model)
+        .args(["King", "-q"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("`King` is not in the vocabulary"));
+    let mut manifest = blazetext::io::Manifest::new(blazetext::io::ModelKind::Embeddings);
+    manifest.pipeline = Some(blazetext::text::Pipeline::default());
+    manifest.save(&dir.path().join("toy.json")).unwrap();
+    let out = blazetext()
+        .arg("nn")
+        .arg(&model)
+        .args(["King", "-k", "1", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(first_words(&out.stdout), ["kings"]);
+}

@@ -179,12 +179,10 @@ impl Classifier {
         if file.args.model != ModelName::Supervised {
             return Err(not_a_classifier(path, "a word-embedding model"));
         }
-        let pipeline = match manifest.as_ref().and_then(|m| m.pipeline.clone()) {
-            Some(v) => serde_json::from_value(v).map_err(|e| {
-                Error::model(path, format!("the manifest's pipeline is invalid: {e}"))
-            })?,
-            None => Pipeline::whitespace(),
-        };
+        let pipeline = manifest
+            .as_ref()
+            .and_then(|m| m.pipeline.clone())
+            .unwrap_or_else(Pipeline::whitespace);
         Ok((Classifier::from_fasttext(file, pipeline, manifest)?, disk))
     }
 

@@ -259,8 +259,7 @@ pub fn train(
         files: Vec::new(),
     };
     let mut manifest = Manifest::new(ModelKind::Classifier);
-    manifest.pipeline =
-        Some(serde_json::to_value(&pipeline).map_err(|e| Error::config(e.to_string()))?);
+    manifest.pipeline = Some(pipeline.clone());
     manifest.hyperparameters =
         serde_json::to_value(config).map_err(|e| Error::config(e.to_string()))?;
     manifest.corpus = json!({

@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 
-use crate::cli::query::load_model;
+use super::query::load_model;
+use super::GlobalArgs;
 use crate::io::word2vec;
+use crate::{log, Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Target {
@@ -34,33 +35,30 @@ pub struct ConvertArgs {
     /// Output format (default: vec for a .vec or .txt output, otherwise required).
     #[arg(long, value_enum)]
     pub to: Option<Target>,
-    /// No log line on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
-pub fn run(args: &ConvertArgs) -> Result<()> {
+pub fn run(_global: &GlobalArgs, args: &ConvertArgs) -> Result<()> {
     let to = match (args.to, args.output.extension().and_then(|e| e.to_str())) {
         (Some(t), _) => t,
         (None, Some("vec" | "txt")) => Target::Vec,
-        (None, _) => bail!(
-            "cannot tell the output format from {}; pass --to vec or --to w2v-bin",
-            args.output.display()
-        ),
+        (None, _) => {
+            return Err(Error::config(format!(
+                "cannot tell the output format from {}; pass --to vec or --to w2v-bin",
+                args.output.display()
+            )))
+        }
     };
-    let model = load_model(&args.input, args.quiet)?;
+    let model = load_model(&args.input)?;
     let vectors = model.vocab_vectors();
     match to {
         Target::Vec => word2vec::write_text(&args.output, model.words(), &vectors)?,
         Target::W2vBin => word2vec::write_binary(&args.output, model.words(), &vectors)?,
     }
-    if !args.quiet {
-        eprintln!(
-            "wrote {} words of dimension {} to {}",
-            vectors.rows(),
-            vectors.cols(),
-            args.output.display()
-        );
-    }
+    log::info(format!(
+        "wrote {} words of dimension {} to {}",
+        vectors.rows(),
+        vectors.cols(),
+        args.output.display()
+    ));
     Ok(())
 }

@@ -2,12 +2,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use crate::cli::query::load_model;
+use super::query::load_model;
+use super::GlobalArgs;
 use crate::eval::{evaluate_analogies, evaluate_similarity, AnalogyOptions, SimilarityOptions};
 use crate::query::{AnalogyMethod, Index};
+use crate::{Error, Result};
 
 /// Evaluate word vectors on analogy questions or word-pair similarity.
 #[derive(Debug, Args)]
@@ -45,12 +46,6 @@ pub struct AnalogiesArgs {
     /// Compare words case-sensitively.
     #[arg(long)]
     pub no_case_fold: bool,
-    /// Print the report as JSON.
-    #[arg(long)]
-    pub json: bool,
-    /// No log line on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 /// Spearman and Pearson correlation with human similarity scores.
@@ -75,23 +70,21 @@ pub struct SimilarityArgs {
     /// Compare words case-sensitively.
     #[arg(long)]
     pub no_case_fold: bool,
-    /// Print one JSON object per file.
-    #[arg(long)]
-    pub json: bool,
-    /// No log line on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
-pub fn run(args: &EvalArgs) -> Result<()> {
+pub fn run(global: &GlobalArgs, args: &EvalArgs) -> Result<()> {
     match &args.task {
-        EvalTask::Analogies(a) => analogies(a),
-        EvalTask::Similarity(s) => similarity(s),
+        EvalTask::Analogies(a) => analogies(global, a),
+        EvalTask::Similarity(s) => similarity(global, s),
     }
 }
 
-fn analogies(args: &AnalogiesArgs) -> Result<()> {
-    let model = load_model(&args.model, args.quiet)?;
+fn to_json(value: &impl serde::Serialize) -> Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| Error::config(format!("cannot print JSON: {e}")))
+}
+
+fn analogies(global: &GlobalArgs, args: &AnalogiesArgs) -> Result<()> {
+    let model = load_model(&args.model)?;
     model.require_embeddings("eval analogies")?;
     let opts = AnalogyOptions {
         restrict_vocab: args.restrict_vocab,
@@ -99,14 +92,10 @@ fn analogies(args: &AnalogiesArgs) -> Result<()> {
         method: args.method,
     };
     // Only the restricted vocabulary is ever searched: index just those words.
-    let n = opts.restrict_vocab.min(model.words().len());
-    let all = model.vocab_vectors();
-    let vectors =
-        crate::matrix::Matrix::from_vec(n, model.dim(), all.as_slice()[..n * model.dim()].to_vec());
-    let index = Index::from_vectors(model.words()[..n].to_vec(), vectors);
+    let index = Index::new(&model, opts.restrict_vocab);
     let report = evaluate_analogies(&index, &args.questions, &opts)?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+    if global.json {
+        println!("{:#}", to_json(&report)?);
         return Ok(());
     }
     println!(
@@ -133,8 +122,8 @@ fn analogies(args: &AnalogiesArgs) -> Result<()> {
     Ok(())
 }
 
-fn similarity(args: &SimilarityArgs) -> Result<()> {
-    let model = load_model(&args.model, args.quiet)?;
+fn similarity(global: &GlobalArgs, args: &SimilarityArgs) -> Result<()> {
+    let model = load_model(&args.model)?;
     model.require_embeddings("eval similarity")?;
     let opts = SimilarityOptions {
         case_fold: !args.no_case_fold,
@@ -142,9 +131,8 @@ fn similarity(args: &SimilarityArgs) -> Result<()> {
     };
     for path in &args.pairs {
         let r = evaluate_similarity(&model, path, &opts)?;
-        if args.json {
-            let mut v = serde_json::to_value(&r)?;
-            v["file"] = serde_json::json!(path.display().to_string());
+        if global.json {
+            let v = serde_json::json!({"file": path.display().to_string(), "result": to_json(&r)?});
             println!("{v}");
         } else {
             println!(

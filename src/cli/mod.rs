@@ -10,6 +10,7 @@ pub mod query;
 pub mod report;
 pub mod split;
 pub mod test;
+pub mod topics;
 pub mod train;
 pub mod vocab;
 
@@ -67,20 +68,21 @@ pub enum Command {
     Split(split::Args),
     /// Train word embeddings (cbow, skipgram, batch_skipgram) or a classifier (supervised)
     Train(train::Args),
+    /// Nearest neighbours of words by cosine similarity
     Nn(query::NnArgs),
+    /// "a is to b as c is to ?": the words closest to b − a + c
     Analogy(query::AnalogyArgs),
+    /// Print the vectors of words read from stdin
     Vectors(query::VectorsArgs),
+    /// Print one vector per line of stdin
     SentenceVectors(query::SentenceVectorsArgs),
+    /// Evaluate word vectors on analogies or word-pair similarity
     Eval(eval::EvalArgs),
+    /// Convert word vectors between .bin, .vec and word2vec binary
     Convert(convert::ConvertArgs),
-}
-
-/// The io commands report through anyhow; keep the typed error inside when there is one.
-fn typed(result: anyhow::Result<()>) -> crate::Result<()> {
-    result.map_err(|e| match e.downcast::<crate::Error>() {
-        Ok(e) => e,
-        Err(e) => crate::Error::config(format!("{e:#}")),
-    })
+    /// Topic models: train, infer, show, eval, sweep
+    #[command(subcommand)]
+    Topics(topics::Command),
 }
 
 /// Runs the parsed command line.
@@ -103,11 +105,12 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Report(args) => report::run(&cli.global, args),
         Command::Split(args) => split::run(&cli.global, args),
         Command::Train(args) => train::run(&cli.global, args),
-        Command::Nn(a) => typed(query::nn(a)),
-        Command::Analogy(a) => typed(query::analogy(a)),
-        Command::Vectors(a) => typed(query::vectors(a)),
-        Command::SentenceVectors(a) => typed(query::sentence_vectors(a)),
-        Command::Eval(a) => typed(eval::run(a)),
-        Command::Convert(a) => typed(convert::run(a)),
+        Command::Nn(args) => query::nn(&cli.global, args),
+        Command::Analogy(args) => query::analogy(&cli.global, args),
+        Command::Vectors(args) => query::vectors(&cli.global, args),
+        Command::SentenceVectors(args) => query::sentence_vectors(&cli.global, args),
+        Command::Eval(args) => eval::run(&cli.global, args),
+        Command::Convert(args) => convert::run(&cli.global, args),
+        Command::Topics(command) => topics::run(&cli.global, command),
     }
 }

@@ -6,6 +6,7 @@ use crate::corpus::Corpus;
 use crate::io_util::AtomicFile;
 use crate::text::Pipeline;
 use crate::{log, Error, Result};
+use std::hash::BuildHasher;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -49,7 +50,9 @@ struct ChunkOutput {
     bytes: u64,
     tokens_in: u64,
     tokens_out: u64,
-    types: hashbrown::HashSet<String>,
+    /// Hashes of the distinct tokens: counting types without storing strings keeps the count
+    /// cheap; a 64-bit collision among a few million types is vanishingly unlikely.
+    types: hashbrown::HashSet<u64>,
 }
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
@@ -108,6 +111,10 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
                 tokens_out: 0,
                 types: hashbrown::HashSet::new(),
             };
+            let hasher = foldhash::fast::FixedState::with_seed(0);
+            // Most tokens are frequent words: a small direct-mapped cache of recently seen
+            // hashes spares the set most of its look-ups.
+            let mut recent = [0u64; 4096];
             for (_, line) in chunk.lines() {
                 out.tokens_in += line.split_whitespace().count() as u64;
                 let mut first = true;
@@ -118,8 +125,11 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
                     first = false;
                     out.text.extend_from_slice(token.as_bytes());
                     out.tokens_out += 1;
-                    if !out.types.contains(token) {
-                        out.types.insert(token.to_string());
+                    let hash = hasher.hash_one(token);
+                    let slot = &mut recent[(hash >> 52) as usize];
+                    if *slot != hash {
+                        *slot = hash;
+                        out.types.insert(hash);
                     }
                 });
                 out.text.push(b'\n');

@@ -1,59 +1,128 @@
 //! `nn`, `analogy`, `vectors` and `sentence-vectors`: questions asked of a trained model.
+//!
+//! Queries go through the model's text pipeline (saved in its manifest), so `King` finds
+//! `king` in a lowercased model; without a manifest, words are taken as they are (fastText).
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
-use clap::Args;
 use serde_json::json;
 
+use super::GlobalArgs;
 use crate::io::WordVectorModel;
 use crate::query::{AnalogyMethod, Index, Neighbour};
+use crate::text::Processor;
+use crate::{log, Error, Result};
 
-/// Loads a model, logging what it is to stderr unless `quiet`.
-pub(crate) fn load_model(path: &Path, quiet: bool) -> Result<WordVectorModel> {
+/// Loads a model and logs what it is to stderr.
+pub(crate) fn load_model(path: &Path) -> Result<WordVectorModel> {
     let start = Instant::now();
     let model = WordVectorModel::load(path)?;
-    if !quiet {
-        let subwords = match model.subwords() {
-            Some(s) => format!("char n-grams {}-{}", s.minn, s.maxn),
-            None => "no subwords".to_string(),
-        };
-        eprintln!(
-            "loaded {}: {} words, dim {}, {subwords} ({:.2} s)",
-            path.display(),
-            model.words().len(),
-            model.dim(),
-            start.elapsed().as_secs_f64()
-        );
-    }
+    let subwords = match model.subwords() {
+        Some(s) => format!("char n-grams {}-{}", s.minn, s.maxn),
+        None => "no subwords".to_string(),
+    };
+    log::info(format!(
+        "loaded {}: {} words, dim {}, {subwords} ({:.2} s)",
+        path.display(),
+        model.words().len(),
+        model.dim(),
+        start.elapsed().as_secs_f64()
+    ));
     Ok(model)
 }
 
-/// Words from the arguments, or else whitespace-separated from stdin. On a terminal, `prompt`
-/// is shown (on stderr) before each line.
+/// Writing results to stdout failed. A closed pipe (`| head`) is reported as `Ok(false)`:
+/// the reader has all it wanted, so the command stops quietly.
+fn stdout_error(e: std::io::Error) -> Result<bool> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(false)
+    } else {
+        Err(Error::io("<stdout>", e))
+    }
+}
+
+/// Counts failed queries: each is reported on stderr as it happens, so one unknown word does
+/// not stop a batch, and the command still ends with an error.
+struct Failures<'a> {
+    model: &'a Path,
+    failed: usize,
+    total: usize,
+}
+
+impl<'a> Failures<'a> {
+    fn new(model: &'a Path) -> Self {
+        Failures {
+            model,
+            failed: 0,
+            total: 0,
+        }
+    }
+
+    /// Records the outcome of one query; `Ok(false)` means stop (stdout closed).
+    fn record(&mut self, outcome: Result<bool>) -> Result<bool> {
+        self.total += 1;
+        match outcome {
+            Ok(go_on) => Ok(go_on),
+            Err(e @ Error::Io { .. }) => Err(e),
+            Err(e) => {
+                eprintln!("error: {e}");
+                self.failed += 1;
+                Ok(true)
+            }
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        if self.failed == 0 {
+            return Ok(());
+        }
+        Err(Error::model(
+            self.model,
+            format!(
+                "{} of {} queries failed (see above)",
+                self.failed, self.total
+            ),
+        ))
+    }
+}
+
+/// Calls `f` with each argument, or else with each line of stdin. On a terminal, `prompt` is
+/// shown on stderr before each line. Stops when `f` returns `Ok(false)`.
 fn for_each_query(
-    words: &[String],
+    args: &[String],
     prompt: &str,
-    mut f: impl FnMut(&str) -> Result<()>,
+    mut f: impl FnMut(&str) -> Result<bool>,
 ) -> Result<()> {
-    if !words.is_empty() {
-        return words.iter().try_for_each(|w| f(w));
+    if !args.is_empty() {
+        for a in args {
+            if !f(a)? {
+                break;
+            }
+        }
+        return Ok(());
     }
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
-    let mut line = String::new();
     let mut lock = stdin.lock();
+    let mut line = String::new();
     loop {
         if interactive {
             eprint!("{prompt}");
         }
         line.clear();
-        if lock.read_line(&mut line).context("reading stdin")? == 0 {
+        if lock
+            .read_line(&mut line)
+            .map_err(|e| Error::io("<stdin>", e))?
+            == 0
+        {
             return Ok(());
         }
-        f(line.trim_end_matches(['\n', '\r']))?;
+        let query = line.trim();
+        if !query.is_empty() && !f(query)? {
+            return Ok(());
+        }
     }
 }
 
@@ -63,7 +132,7 @@ fn print_neighbours(
     query: serde_json::Value,
     found: &[Neighbour],
     as_json: bool,
-) -> Result<()> {
+) -> std::io::Result<()> {
     if as_json {
         let list: Vec<_> = found
             .iter()
@@ -76,168 +145,137 @@ fn print_neighbours(
         }
         writeln!(out)?;
     }
-    out.flush()?;
-    Ok(())
+    out.flush()
 }
 
-/// Reports a failed query on stderr and remembers that one failed, so the command still
-/// answers the other queries but exits with an error.
-fn report(failures: &mut usize, result: Result<()>) -> Result<()> {
-    if let Err(e) = result {
-        // A closed stdout (e.g. `| head`) ends the command quietly.
-        if e.downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-        {
-            return Err(e);
-        }
-        eprintln!("error: {e:#}");
-        *failures += 1;
-    }
-    Ok(())
+/// The query's vector after the model's pipeline.
+fn query_vector(
+    model: &WordVectorModel,
+    processor: &mut Processor,
+    query: &str,
+) -> Result<(Vec<f32>, Vec<u32>)> {
+    let tokens = processor.tokens(query);
+    model.query_vector(query, &tokens)
 }
 
-fn finish(failures: usize) -> Result<()> {
-    if failures > 0 {
-        bail!(
-            "{failures} quer{} failed",
-            if failures == 1 { "y" } else { "ies" }
-        );
-    }
-    Ok(())
-}
+const NN_EXAMPLES: &str = "\
+Examples:
+  blazetext nn model.bin king queen -k 5
+  echo paris | blazetext nn model.vec --json";
 
 /// Nearest neighbours of words by cosine similarity.
 ///
 /// Out-of-vocabulary words get a vector from their character n-grams when the model has
-/// subwords. Without WORDS, reads one query per line from stdin (with a `Query word?` prompt on
-/// a terminal).
-///
-/// Examples:
-///   blazetext nn model.bin king queen -k 5
-///   echo paris | blazetext nn model.vec --json
-#[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+/// subwords. Without WORDS, reads one query per line from stdin (with a `Query word?` prompt
+/// on a terminal). --json prints one {"query", "neighbours": [{"word", "score"}]} per query.
+#[derive(Debug, clap::Args)]
+#[command(after_help = NN_EXAMPLES)]
 pub struct NnArgs {
-    /// Model: fastText/blazetext .bin, or word2vec .vec / binary.
+    /// Model: fastText/blazetext .bin, or word2vec .vec / binary
     pub model: PathBuf,
-    /// Query words (default: one per line from stdin).
+    /// Query words [default: one per line from stdin]
     pub words: Vec<String>,
-    /// Number of neighbours to print.
+    /// Number of neighbours to print
     #[arg(short, default_value_t = 10)]
     pub k: usize,
-    /// One JSON object per query: {"query", "neighbours": [{"word", "score"}]}.
-    #[arg(long)]
-    pub json: bool,
-    /// No log line on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
-pub fn nn(args: &NnArgs) -> Result<()> {
-    let model = load_model(&args.model, args.quiet)?;
+pub fn nn(global: &GlobalArgs, args: &NnArgs) -> Result<()> {
+    let model = load_model(&args.model)?;
     model.require_embeddings("nn")?;
-    let index = Index::new(&model);
+    let mut processor = model.processor()?;
+    let index = Index::new(&model, usize::MAX);
     let mut out = std::io::stdout().lock();
-    let mut failures = 0;
+    let mut failures = Failures::new(&args.model);
     for_each_query(&args.words, "Query word? ", |word| {
-        let word = word.trim();
-        if word.is_empty() {
-            return Ok(());
-        }
-        let result = model
-            .require_word_vector(word)
-            .map_err(anyhow::Error::from)
-            .and_then(|v| {
-                let exclude: Vec<u32> = model.word_id(word).into_iter().collect();
-                let found = index.nearest(&v, args.k, &exclude, usize::MAX);
-                print_neighbours(&mut out, &index, json!(word), &found, args.json)
-            });
-        report(&mut failures, result)
+        let outcome = query_vector(&model, &mut processor, word).and_then(|(v, exclude)| {
+            let found = index.nearest(&v, args.k, &exclude, usize::MAX);
+            print_neighbours(&mut out, &index, json!(word), &found, global.json)
+                .map_or_else(stdout_error, |()| Ok(true))
+        });
+        failures.record(outcome)
     })?;
-    finish(failures)
+    failures.finish()
 }
 
-/// Answers "a is to b as c is to ?": the words closest to b − a + c.
+const ANALOGY_EXAMPLES: &str = "\
+Examples:
+  blazetext analogy model.bin man king woman        # king − man + woman → queen
+  blazetext analogy model.bin paris france berlin --method 3cosmul -k 3
+  echo 'man king woman' | blazetext analogy model.bin";
+
+/// Answers "a is to b as c is to ?" with the words closest to b − a + c.
 ///
-/// The argument order is a, b, c: `analogy man king woman` computes king − man + woman and
+/// The argument order is a b c: `analogy man king woman` computes king − man + woman and
 /// answers queen (man is to king as woman is to queen). a, b and c are never answers. Without
 /// words, reads `a b c` triples from stdin, one per line.
-///
-/// Examples:
-///   blazetext analogy model.bin man king woman
-///   blazetext analogy model.bin paris france berlin --method 3cosmul -k 3
-#[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+#[derive(Debug, clap::Args)]
+#[command(after_help = ANALOGY_EXAMPLES)]
 pub struct AnalogyArgs {
-    /// Model: fastText/blazetext .bin, or word2vec .vec / binary.
+    /// Model: fastText/blazetext .bin, or word2vec .vec / binary
     pub model: PathBuf,
-    /// a b c: "a is to b as c is to ?" (default: `a b c` lines from stdin).
+    /// a b c: "a is to b as c is to ?" [default: `a b c` lines from stdin]
+    #[arg(value_names = ["A", "B", "C"])]
     pub words: Vec<String>,
-    /// Number of answers to print.
+    /// Number of answers to print
     #[arg(short, default_value_t = 10)]
     pub k: usize,
-    /// 3cosadd: cos(x, b − a + c); 3cosmul: Levy & Goldberg's multiplicative objective.
+    /// 3cosadd: cos(x, b − a + c); 3cosmul: Levy & Goldberg's (cos+1)/2 products
     #[arg(long, value_enum, default_value_t = AnalogyMethod::CosAdd)]
     pub method: AnalogyMethod,
-    /// One JSON object per question: {"query": [a, b, c], "neighbours": [{"word", "score"}]}.
-    #[arg(long)]
-    pub json: bool,
-    /// No log line on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
-pub fn analogy(args: &AnalogyArgs) -> Result<()> {
+pub fn analogy(global: &GlobalArgs, args: &AnalogyArgs) -> Result<()> {
     if !args.words.is_empty() && args.words.len() != 3 {
-        bail!(
+        return Err(Error::config(format!(
             "analogy takes exactly three words a b c (\"a is to b as c is to ?\"), got {}",
             args.words.len()
-        );
+        )));
     }
-    let model = load_model(&args.model, args.quiet)?;
+    let model = load_model(&args.model)?;
     model.require_embeddings("analogy")?;
-    let index = Index::new(&model);
+    let mut processor = model.processor()?;
+    let index = Index::new(&model, usize::MAX);
     let mut out = std::io::stdout().lock();
-    let mut failures = 0;
-    let mut answer = |words: &[&str]| -> Result<()> {
-        let [a, b, c] = words else {
-            bail!(
-                "expected three words `a b c`, got {}: {words:?}",
+    let mut failures = Failures::new(&args.model);
+    let mut answer = |line: &str| -> Result<bool> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let [a, b, c] = words[..] else {
+            return Err(Error::config(format!(
+                "expected three words `a b c`, got {}: `{line}`",
                 words.len()
-            );
+            )));
         };
-        let (va, vb, vc) = (
-            model.require_word_vector(a)?,
-            model.require_word_vector(b)?,
-            model.require_word_vector(c)?,
-        );
-        let exclude: Vec<u32> = [a, b, c].iter().filter_map(|w| model.word_id(w)).collect();
+        let (va, ea) = query_vector(&model, &mut processor, a)?;
+        let (vb, eb) = query_vector(&model, &mut processor, b)?;
+        let (vc, ec) = query_vector(&model, &mut processor, c)?;
+        let exclude = [ea, eb, ec].concat();
         let found = index.analogy(args.method, &va, &vb, &vc, args.k, &exclude, usize::MAX);
-        print_neighbours(&mut out, &index, json!([a, b, c]), &found, args.json)
+        print_neighbours(&mut out, &index, json!([a, b, c]), &found, global.json)
+            .map_or_else(stdout_error, |()| Ok(true))
     };
     if args.words.is_empty() {
-        for_each_query(&[], "Query triplet (A - B + C)? ", |line| {
-            let words: Vec<&str> = line.split_whitespace().collect();
-            if words.is_empty() {
-                return Ok(());
-            }
-            report(&mut failures, answer(&words))
+        for_each_query(&[], "Query triplet (a b c)? ", |line| {
+            failures.record(answer(line))
         })?;
+        failures.finish()
     } else {
-        let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
-        report(&mut failures, answer(&words))?;
+        answer(&args.words.join(" ")).map(drop)
     }
-    finish(failures)
 }
 
-fn write_vector(out: &mut impl Write, label: Option<&str>, v: &[f32], as_json: bool) -> Result<()> {
+fn write_vector(
+    out: &mut impl Write,
+    label: Option<&str>,
+    v: &[f32],
+    as_json: bool,
+) -> std::io::Result<()> {
     if as_json {
         let obj = match label {
             Some(w) => json!({"word": w, "vector": v}),
             None => json!({"vector": v}),
         };
-        writeln!(out, "{obj}")?;
-        return Ok(());
+        return writeln!(out, "{obj}");
     }
     let mut line = String::with_capacity(v.len() * 10);
     if let Some(w) = label {
@@ -250,77 +288,78 @@ fn write_vector(out: &mut impl Write, label: Option<&str>, v: &[f32], as_json: b
         }
         let _ = write!(line, "{x}");
     }
-    writeln!(out, "{line}")?;
-    Ok(())
+    writeln!(out, "{line}")
 }
+
+const VECTORS_EXAMPLES: &str = "\
+Examples:
+  echo \"king queen\" | blazetext vectors model.bin
+  blazetext vectors model.vec --json < words.txt";
 
 /// Prints the vector of every word read from stdin as `word v1 v2 ...`.
 ///
 /// Words are whitespace-separated, any number per line. Out-of-vocabulary words get their
 /// subword vector when the model has subwords, and are an error otherwise.
-///
-/// Example:
-///   echo "king queen" | blazetext vectors model.bin
-#[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+#[derive(Debug, clap::Args)]
+#[command(after_help = VECTORS_EXAMPLES)]
 pub struct VectorsArgs {
-    /// Model: fastText/blazetext .bin, or word2vec .vec / binary.
+    /// Model: fastText/blazetext .bin, or word2vec .vec / binary
     pub model: PathBuf,
-    /// One JSON object per word: {"word", "vector"}.
-    #[arg(long)]
-    pub json: bool,
-    /// No log line on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
-pub fn vectors(args: &VectorsArgs) -> Result<()> {
-    let model = load_model(&args.model, args.quiet)?;
+pub fn vectors(global: &GlobalArgs, args: &VectorsArgs) -> Result<()> {
+    let model = load_model(&args.model)?;
+    let mut processor = model.processor()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut failures = 0;
+    let mut failures = Failures::new(&args.model);
     for line in std::io::stdin().lock().lines() {
-        let line = line.context("reading stdin")?;
+        let line = line.map_err(|e| Error::io("<stdin>", e))?;
         for word in line.split_whitespace() {
-            let result = model
-                .require_word_vector(word)
-                .map_err(anyhow::Error::from)
-                .and_then(|v| write_vector(&mut out, Some(word), &v, args.json));
-            report(&mut failures, result)?;
+            let outcome = query_vector(&model, &mut processor, word).and_then(|(v, _)| {
+                write_vector(&mut out, Some(word), &v, global.json)
+                    .map_or_else(stdout_error, |()| Ok(true))
+            });
+            if !failures.record(outcome)? {
+                return Ok(());
+            }
         }
     }
-    out.flush()?;
-    finish(failures)
+    out.flush().map_or_else(stdout_error, |()| Ok(true))?;
+    failures.finish()
 }
+
+const SENTENCE_EXAMPLES: &str = "\
+Examples:
+  blazetext sentence-vectors model.bin < sentences.txt
+  echo 'the cat sat on the mat' | blazetext sentence-vectors model.bin --json";
 
 /// Prints one vector per line of stdin.
 ///
 /// Embedding models: the average of the line's L2-normalised word vectors (fastText's
 /// print-sentence-vectors). Supervised models: the average of the input rows the classifier
-/// sees (words, subwords, word n-grams).
-///
-/// Example:
-///   blazetext sentence-vectors model.bin < sentences.txt
-#[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+/// sees (words, subwords, word n-grams and the end-of-line token).
+#[derive(Debug, clap::Args)]
+#[command(after_help = SENTENCE_EXAMPLES)]
 pub struct SentenceVectorsArgs {
-    /// Model: fastText/blazetext .bin, or word2vec .vec / binary.
+    /// Model: fastText/blazetext .bin, or word2vec .vec / binary
     pub model: PathBuf,
-    /// One JSON object per line: {"vector"}.
-    #[arg(long)]
-    pub json: bool,
-    /// No log line on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
-pub fn sentence_vectors(args: &SentenceVectorsArgs) -> Result<()> {
-    let model = load_model(&args.model, args.quiet)?;
+pub fn sentence_vectors(global: &GlobalArgs, args: &SentenceVectorsArgs) -> Result<()> {
+    let model = load_model(&args.model)?;
+    let mut processor = model.processor()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for line in std::io::stdin().lock().lines() {
-        let line = line.context("reading stdin")?;
-        let v = model.sentence_vector(line.split_whitespace());
-        write_vector(&mut out, None, &v, args.json)?;
+        let line = line.map_err(|e| Error::io("<stdin>", e))?;
+        let tokens = processor.tokens(&line);
+        let v = model.sentence_vector(tokens.iter().map(String::as_str));
+        if !write_vector(&mut out, None, &v, global.json)
+            .map_or_else(stdout_error, |()| Ok(true))?
+        {
+            return Ok(());
+        }
     }
-    out.flush()?;
-    Ok(())
+    out.flush()
+        .map_or_else(stdout_error, |()| Ok(true))
+        .map(drop)
 }

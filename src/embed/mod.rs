@@ -201,8 +201,7 @@ pub fn train(
 
     let manifest_path = with_suffix(prefix, "json");
     let mut manifest = Manifest::new(ModelKind::Embeddings);
-    manifest.pipeline =
-        Some(serde_json::to_value(pipeline).map_err(|e| Error::config(e.to_string()))?);
+    manifest.pipeline = Some(pipeline.clone());
     manifest.hyperparameters =
         serde_json::to_value(config).map_err(|e| Error::config(e.to_string()))?;
     manifest.corpus = json!({
@@ -278,8 +277,15 @@ fn evaluate(config: &TrainConfig, model: &WordVectorModel, vectors: Matrix) -> R
         out.insert("similarity".into(), json!({"file": path, "report": report}));
     }
     if let Some(path) = &config.eval_analogies {
-        let index = Index::from_vectors(model.words().to_vec(), vectors);
-        let report = evaluate_analogies(&index, path, &AnalogyOptions::default())?;
+        // As `blazetext eval analogies`: only the restricted vocabulary is searched.
+        let opts = AnalogyOptions::default();
+        let n = opts.restrict_vocab.min(model.words().len());
+        let dim = vectors.cols();
+        let mut data = vectors.into_vec();
+        data.truncate(n * dim);
+        let index =
+            Index::from_vectors(model.words()[..n].to_vec(), Matrix::from_vec(n, dim, data));
+        let report = evaluate_analogies(&index, path, &opts)?;
         log::info(format!(
             "analogies ({}): accuracy {:.4} (semantic {:.4}, syntactic {:.4}), coverage {:.4}",
             path.display(),

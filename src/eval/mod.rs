@@ -4,7 +4,7 @@
 pub mod analogies;
 pub mod similarity;
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 pub use analogies::{evaluate_analogies, AnalogyOptions, AnalogyReport};
 pub use similarity::{evaluate_similarity, pearson, spearman, SimilarityOptions, SimilarityReport};

@@ -109,6 +109,12 @@ impl FastTextFile {
     /// Checks the invariants above, so that a file is never written (or accepted) in a shape
     /// fastText would misread.
     pub fn validate(&self, path: &Path) -> Result<()> {
+        self.check(path, (self.input.rows(), self.input.cols()), true)
+    }
+
+    /// [`validate`](Self::validate) with the input matrix's shape given (it may still be on
+    /// disk), optionally without the output matrix.
+    fn check(&self, path: &Path, input: (usize, usize), output: bool) -> Result<()> {
         let a = &self.args;
         let bad = |m: String| Err(Error::model(path, m));
         if a.dim <= 0 || a.bucket < 0 || a.minn < 0 || a.maxn < 0 {
@@ -119,11 +125,11 @@ impl FastTextFile {
         }
         let dim = a.dim as usize;
         let in_rows = self.words.len() + a.bucket as usize;
-        if self.input.rows() != in_rows || self.input.cols() != dim {
+        if input != (in_rows, dim) {
             return bad(format!(
                 "the input matrix is {}x{} but {} words + {} buckets at dim {} need {}x{}",
-                self.input.rows(),
-                self.input.cols(),
+                input.0,
+                input.1,
                 self.words.len(),
                 a.bucket,
                 dim,
@@ -136,7 +142,7 @@ impl FastTextFile {
         } else {
             self.words.len()
         };
-        if self.output.rows() != out_rows || self.output.cols() != dim {
+        if output && (self.output.rows() != out_rows || self.output.cols() != dim) {
             return bad(format!(
                 "the output matrix is {}x{} but a {:?} model with {} words and {} labels needs {}x{}",
                 self.output.rows(),
@@ -160,16 +166,28 @@ impl FastTextFile {
     /// gzip, safetensors, JSON), reject quantized `.ftz` models and report truncated files with
     /// the expected and actual sizes.
     pub fn read(path: &Path) -> Result<FastTextFile> {
-        let (mut file, input) = FastTextFile::read_lazy(path)?;
-        file.input = input.read_all()?;
-        file.validate(path)?;
-        Ok(file)
+        FastTextFile::read_with(path, true, true).map(|(file, _)| file)
+    }
+
+    /// Reads everything but the output matrix, which queries and word vectors never use (it
+    /// is half of an unsupervised model). `output` is left with 0 rows; the file is still
+    /// checked to be complete.
+    pub fn read_input_only(path: &Path) -> Result<FastTextFile> {
+        FastTextFile::read_with(path, true, false).map(|(file, _)| file)
     }
 
     /// Reads everything but the input matrix, which stays on disk behind the returned handle
-    /// (`input` is left 0×dim): prediction needs only the rows of the words it sees, and a
-    /// 2M-bucket matrix is 800 MB.
+    /// (`input` is left with 0 rows): prediction needs only the rows of the words it sees, and
+    /// a 2M-bucket matrix is 800 MB.
     pub fn read_lazy(path: &Path) -> Result<(FastTextFile, InputOnDisk)> {
+        FastTextFile::read_with(path, false, true)
+    }
+
+    fn read_with(
+        path: &Path,
+        with_input: bool,
+        with_output: bool,
+    ) -> Result<(FastTextFile, InputOnDisk)> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let mut r = Reader {
@@ -187,41 +205,30 @@ impl FastTextFile {
         let (words, labels, ntokens) = r.read_dictionary()?;
         r.check_not_quantized("input")?;
         let (rows, cols, offset) = r.matrix_header("input")?;
-        r.inner
-            .seek_relative((rows * cols * 4) as i64)
-            .map_err(|e| Error::io(path, e))?;
-        r.pos += (rows * cols * 4) as u64;
+        let input = if with_input {
+            r.read_data(rows, cols)?
+        } else {
+            r.skip((rows * cols * 4) as u64)?;
+            Matrix::zeros(0, cols)
+        };
         r.check_not_quantized("output")?;
-        let output = r.read_matrix("output")?;
-        let in_rows = words.len() + args.bucket.max(0) as usize;
-        if rows != in_rows || cols != args.dim.max(0) as usize {
-            return Err(Error::model(
-                path,
-                format!(
-                    "the input matrix is {rows}x{cols} but {} words + {} buckets at dim {} need \
-                     {in_rows}x{}",
-                    words.len(),
-                    args.bucket,
-                    args.dim,
-                    args.dim
-                ),
-            ));
-        }
-        let input = InputOnDisk {
+        let output = r.read_matrix("output", with_output)?;
+        let file = FastTextFile {
+            args,
+            words,
+            labels,
+            ntokens,
+            input,
+            output,
+        };
+        file.check(path, (rows, cols), with_output)?;
+        let on_disk = InputOnDisk {
             path: path.to_path_buf(),
             offset,
             rows,
             cols,
         };
-        let file = FastTextFile {
-            input: Matrix::zeros(0, cols),
-            args,
-            words,
-            labels,
-            ntokens,
-            output,
-        };
-        Ok((file, input))
+        Ok((file, on_disk))
     }
 
     /// Writes the model in fastText's format (version 12) via a temporary file and a rename.
@@ -530,6 +537,8 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// Reads a matrix, or with `load == false` only checks that its data is all there and
+    /// returns it with 0 rows.
     /// Reads a matrix header and checks the file holds its data; returns rows, columns and the
     /// offset of the data.
     fn matrix_header(&mut self, which: &str) -> Result<(usize, usize, u64)> {
@@ -551,15 +560,33 @@ impl Reader<'_> {
         Ok((rows as usize, cols as usize, self.pos))
     }
 
-    fn read_matrix(&mut self, which: &str) -> Result<Matrix> {
-        let (rows, cols, _) = self.matrix_header(which)?;
+    /// The `rows × cols` floats at the current position.
+    fn read_data(&mut self, rows: usize, cols: usize) -> Result<Matrix> {
         let data = read_f32s(&mut self.inner, rows * cols).map_err(|e| Error::io(self.path, e))?;
         self.pos += (rows * cols * 4) as u64;
         Ok(Matrix::from_vec(rows, cols, data))
     }
+
+    fn skip(&mut self, bytes: u64) -> Result<()> {
+        self.inner
+            .seek_relative(bytes as i64)
+            .map_err(|e| Error::io(self.path, e))?;
+        self.pos += bytes;
+        Ok(())
+    }
+
+    /// Reads a matrix, or with `load == false` only checks that its data is all there and
+    /// returns it with 0 rows.
+    fn read_matrix(&mut self, which: &str, load: bool) -> Result<Matrix> {
+        let (rows, cols, _) = self.matrix_header(which)?;
+        if !load {
+            return Ok(Matrix::zeros(0, cols));
+        }
+        self.read_data(rows, cols)
+    }
 }
 
-/// The input matrix of a `.bin` left on disk by [`FastTextFile::read_lazy`].
+/// The input matrix of a `.bin`, left on disk by [`FastTextFile::read_lazy`].
 #[derive(Debug, Clone)]
 pub struct InputOnDisk {
     pub path: PathBuf,
@@ -581,7 +608,7 @@ impl InputOnDisk {
         Ok(Matrix::from_vec(self.rows, self.cols, data))
     }
 
-    /// Rows `ids` (ascending, distinct, each < `rows`) as a `ids.len() × cols` matrix; runs of
+    /// Rows `ids` (ascending, distinct, each < `rows`) as an `ids.len() × cols` matrix; runs of
     /// consecutive rows are read with one positioned read each.
     pub fn read_rows(&self, ids: &[u32]) -> Result<Matrix> {
         use std::os::unix::fs::FileExt;

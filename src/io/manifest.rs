@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::io::write_atomically;
+use crate::text::Pipeline;
 use crate::{Error, Result};
 
 /// Value of the `format` field, so a manifest is recognisable among other JSON files.
@@ -31,9 +32,9 @@ pub struct Manifest {
     pub format: String,
     pub version: u32,
     pub kind: ModelKind,
-    /// The text pipeline (`crate::text::Pipeline` as JSON) that inference must re-apply.
+    /// The text pipeline the model was trained with; inference re-applies it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline: Option<Value>,
+    pub pipeline: Option<Pipeline>,
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub hyperparameters: Value,
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -89,8 +90,12 @@ impl Manifest {
                 ))
             }
         }
-        serde_json::from_value(value)
-            .map_err(|e| Error::model(path, format!("invalid manifest: {e}")))
+        let manifest: Manifest = serde_json::from_value(value)
+            .map_err(|e| Error::model(path, format!("invalid manifest: {e}")))?;
+        if let Some(p) = &manifest.pipeline {
+            p.validate()?;
+        }
+        Ok(manifest)
     }
 
     /// The manifest next to `model`, if there is one.
@@ -124,7 +129,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bin = dir.path().join("model.bin");
         let mut m = Manifest::new(ModelKind::Embeddings);
-        m.pipeline = Some(json!({"lowercase": true}));
+        m.pipeline = Some(Pipeline::whitespace());
         m.hyperparameters = json!({"vector_dim": 100});
         m.evaluation = json!({"ws353_spearman": 0.61});
         m.save(&Manifest::path_for(&bin)).unwrap();

@@ -12,57 +12,26 @@ pub mod word2vec;
 
 use std::fs::File;
 use std::io::{BufWriter, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::io_util::AtomicFile;
 use crate::{Error, Result};
 
 pub use fasttext::{DictEntry, FastTextArgs, FastTextFile, Loss, ModelName};
 pub use manifest::{Manifest, ModelKind};
 pub use model::WordVectorModel;
 
-/// Writes `path` through a temporary file in the same folder that is renamed into place once
-/// `write` succeeded and the data is flushed; on failure the temporary file is removed.
+/// Writes `path` through a buffered [`AtomicFile`]: a temporary file in the same folder that
+/// is renamed into place only once `write` succeeded, so a failure never leaves half a model.
 pub fn write_atomically(
     path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+    write: impl FnOnce(&mut BufWriter<AtomicFile>) -> std::io::Result<()>,
 ) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(Error::io(
-            path,
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!(
-                    "the folder {} does not exist; create it first or choose another output path",
-                    dir.display()
-                ),
-            ),
-        ));
-    }
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::config(format!("{} is not a file path", path.display())))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = File::create(&tmp).and_then(|file| {
-        let mut w = BufWriter::with_capacity(1 << 20, file);
-        write(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()
-    });
-    match result.and_then(|()| std::fs::rename(&tmp, path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(Error::io(path, e))
-        }
-    }
+    let mut w = BufWriter::with_capacity(1 << 20, AtomicFile::create(path)?);
+    write(&mut w).map_err(|e| Error::io(path, e))?;
+    w.into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?
+        .commit()
 }
 
 /// What a model file looks like, judged from its first bytes.

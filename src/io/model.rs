@@ -1,7 +1,7 @@
 //! A loaded word-vector model, whatever file it came from: vocabulary, input matrix, subword
 //! settings and manifest. Word and sentence vectors follow fastText's definitions exactly.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -12,10 +12,8 @@ use crate::io::word2vec::{self, WordVectors};
 use crate::io::{sniff, FileFormat};
 use crate::matrix::Matrix;
 use crate::subword::{self, EOS};
+use crate::text::{Pipeline, Processor};
 use crate::{Error, Result};
-
-/// Prefix fastText (and blazetext by default) gives label tokens in supervised models.
-const LABEL_PREFIX: &str = "__label__";
 
 /// Character n-gram settings of a model with subword rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +44,9 @@ impl WordVectorModel {
     pub fn load(path: &Path) -> Result<WordVectorModel> {
         let manifest = Manifest::load_next_to(path)?;
         let mut model = match sniff(path)? {
-            FileFormat::FastTextBin => WordVectorModel::from_fasttext(FastTextFile::read(path)?),
+            FileFormat::FastTextBin => {
+                WordVectorModel::from_fasttext(FastTextFile::read_input_only(path)?)
+            }
             FileFormat::Word2VecText | FileFormat::Word2VecBinary | FileFormat::HeaderlessText => {
                 WordVectorModel::from_word_vectors(word2vec::read_any(path)?)
             }
@@ -154,6 +154,43 @@ impl WordVectorModel {
         self.index.get(word).copied()
     }
 
+    /// The text pipeline queries go through: the one the model was trained with (from its
+    /// manifest), or fastText's behaviour (split on whitespace, nothing else) without one.
+    pub fn pipeline(&self) -> Pipeline {
+        self.manifest
+            .as_ref()
+            .and_then(|m| m.pipeline.clone())
+            .unwrap_or_else(Pipeline::whitespace)
+    }
+
+    /// A compiled [`pipeline`](Self::pipeline), one per thread.
+    pub fn processor(&self) -> Result<Processor> {
+        self.pipeline().processor()
+    }
+
+    /// The vector of a query that went through the pipeline as `tokens`, and the vocabulary
+    /// rows to leave out of its answers. One token: its word vector; several (a phrase, or a
+    /// word the tokenizer splits): their sentence vector. Errors name the query when no token
+    /// is left or a token has no vector.
+    pub fn query_vector(&self, query: &str, tokens: &[String]) -> Result<(Vec<f32>, Vec<u32>)> {
+        let exclude: Vec<u32> = tokens.iter().filter_map(|t| self.word_id(t)).collect();
+        match tokens {
+            [] => Err(Error::model(
+                &self.path,
+                format!(
+                    "`{query}` has no tokens left after the model's text pipeline (a stop word,                      punctuation or too short?)"
+                ),
+            )),
+            [one] => Ok((self.require_word_vector(one)?, exclude)),
+            many => {
+                for t in many {
+                    self.require_word_vector(t)?;
+                }
+                Ok((self.sentence_vector(many.iter().map(String::as_str)), exclude))
+            }
+        }
+    }
+
     /// Fails with a message that says what the model is when a command needs word embeddings.
     pub fn require_embeddings(&self, command: &str) -> Result<()> {
         let what = match self.kind {
@@ -230,15 +267,17 @@ impl WordVectorModel {
 
     /// Vectors of all vocabulary words (what a `.vec` file holds), computed in parallel.
     pub fn vocab_vectors(&self) -> Matrix {
+        self.vocab_vectors_upto(self.words.len())
+    }
+
+    /// Vectors of the first `n` vocabulary words (clamped to the vocabulary size).
+    pub fn vocab_vectors_upto(&self, n: usize) -> Matrix {
+        let n = n.min(self.words.len());
         if self.subwords.is_none() {
-            let n = self.words.len() * self.dim();
-            return Matrix::from_vec(
-                self.words.len(),
-                self.dim(),
-                self.input.as_slice()[..n].to_vec(),
-            );
+            let data = self.input.as_slice()[..n * self.dim()].to_vec();
+            return Matrix::from_vec(n, self.dim(), data);
         }
-        let mut m = Matrix::zeros(self.words.len(), self.dim());
+        let mut m = Matrix::zeros(n, self.dim());
         m.as_mut_slice()
             .par_chunks_mut(self.dim())
             .enumerate()
@@ -261,9 +300,17 @@ impl WordVectorModel {
         let mut sum = vec![0.0f32; dim];
         let mut rows = Vec::new();
         if self.kind == ModelKind::Classifier {
+            let whitespace;
+            let pipeline = match self.manifest.as_ref().and_then(|m| m.pipeline.as_ref()) {
+                Some(p) => p,
+                None => {
+                    whitespace = Pipeline::whitespace();
+                    &whitespace
+                }
+            };
             let mut hashes = Vec::new();
             let tokens = tokens.into_iter().chain(std::iter::once(EOS));
-            for t in tokens.filter(|t| !t.starts_with(LABEL_PREFIX)) {
+            for t in tokens.filter(|t| !pipeline.is_label(t)) {
                 self.word_rows(t, &mut rows);
                 hashes.push(subword::hash(t.as_bytes()));
             }

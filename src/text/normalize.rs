@@ -65,7 +65,28 @@ pub fn normalize_into(
         Normalization::Nfc if is_nfc_quick(text.chars()) != IsNormalized::Yes => {
             text.nfc().for_each(|c| push(out, c))
         }
-        _ => text.chars().for_each(|c| push(out, c)),
+        _ if lowercase => lowercase_into(text, out),
+        _ => out.push_str(text),
+    }
+}
+
+/// Lowercases `text` into `out`, byte by byte for ASCII and character by character otherwise.
+fn lowercase_into(text: &str, out: &mut String) {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii_len = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (ascii, tail) = rest.split_at(ascii_len);
+        let start = out.len();
+        out.push_str(ascii);
+        out[start..].make_ascii_lowercase();
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            out.extend(c.to_lowercase());
+        }
+        rest = chars.as_str();
     }
 }
 

@@ -269,6 +269,11 @@ impl Processor {
     pub fn for_each_token(&mut self, line: &str, mut emit: impl FnMut(&str)) {
         let shared = Arc::clone(&self.shared);
         let pipeline = &shared.pipeline;
+        if pipeline.label_prefix.is_empty() || !line.contains(pipeline.label_prefix.as_str()) {
+            // No label on the line: one segment, without scanning for label boundaries.
+            self.process_segment(&shared, line, &mut emit);
+            return;
+        }
         // Split off label tokens first so that no stage touches them; the text between labels is
         // processed as one segment. Splitting at whitespace cannot change what the normalizer
         // does, because whitespace characters never combine with their neighbours.
@@ -365,15 +370,18 @@ fn finish_token(
     emit: &mut impl FnMut(&str),
 ) {
     let pipeline = &shared.pipeline;
-    let length = if token.is_ascii() {
-        token.len()
-    } else {
-        token.chars().count()
-    };
-    if length < pipeline.min_token_length
-        || (pipeline.max_token_length != 0 && length > pipeline.max_token_length)
-    {
-        return;
+    // An empty token never reaches here, so a minimum of 1 needs no check.
+    if pipeline.min_token_length > 1 || pipeline.max_token_length != 0 {
+        let length = if token.is_ascii() {
+            token.len()
+        } else {
+            token.chars().count()
+        };
+        if length < pipeline.min_token_length
+            || (pipeline.max_token_length != 0 && length > pipeline.max_token_length)
+        {
+            return;
+        }
     }
     let mut token = token;
     if pipeline.numbers != Numbers::Keep && is_number(token) {
@@ -382,8 +390,10 @@ fn finish_token(
             _ => token = &pipeline.number_token,
         }
     }
-    if let Some(correct) = shared.spelling.get(token) {
-        token = correct;
+    if !shared.spelling.is_empty() {
+        if let Some(correct) = shared.spelling.get(token) {
+            token = correct;
+        }
     }
     if !shared.stopwords.is_empty() {
         let is_stopword = if pipeline.lowercase {

@@ -56,6 +56,7 @@ pub struct SplitOptions {
 /// Calls `emit` with each token of `text` in order (see the module documentation).
 pub fn split_default(text: &str, options: SplitOptions, mut emit: impl FnMut(&str)) {
     let bytes = text.as_bytes();
+    let ascii_class: &[CharClass; 128] = &ASCII_CLASS;
     let joins_words = |c: char| {
         (options.keep_apostrophes && is_apostrophe(c)) || (options.keep_hyphens && is_hyphen(c))
     };
@@ -71,7 +72,7 @@ pub fn split_default(text: &str, options: SplitOptions, mut emit: impl FnMut(&st
             (c, c.len_utf8())
         };
         let mut class = if len == 1 {
-            ASCII_CLASS[bytes[i] as usize]
+            ascii_class[bytes[i] as usize]
         } else {
             classify(c)
         };

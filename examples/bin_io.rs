@@ -1,18 +1,44 @@
-//! Writes a synthetic fastText-format skip-gram model of any size, e.g. to measure load times:
+//! Writes a synthetic fastText-format skip-gram model of any size, or times reading one
+//! completely (both matrices) with the library, e.g. to measure load times:
 //!
-//!   cargo run --release --example synthetic_bin -- out.bin 1000000 300 [bucket]
+//!   cargo run --release --example bin_io -- write out.bin 1000000 300 [bucket]
+//!   cargo run --release --example bin_io -- read out.bin
 //!
 //! Words are `w0`, `w1`, ...; rows are deterministic pseudo-random values.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use blazetext::io::{DictEntry, FastTextArgs, FastTextFile};
 use blazetext::matrix::Matrix;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [out, words, dim, rest @ ..] = &args[..] else {
-        anyhow::bail!("usage: synthetic_bin <out.bin> <words> <dim> [bucket (default 0)]");
+    match args.first().map(String::as_str) {
+        Some("write") => write(&args[1..]),
+        Some("read") if args.len() == 2 => {
+            let start = Instant::now();
+            let file = FastTextFile::read(Path::new(&args[1]))?;
+            println!(
+                "read {} words, input {}x{}, output {}x{} in {:.3} s",
+                file.words.len(),
+                file.input.rows(),
+                file.input.cols(),
+                file.output.rows(),
+                file.output.cols(),
+                start.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        _ => anyhow::bail!(
+            "usage: bin_io write <out.bin> <words> <dim> [bucket (default 0)] | bin_io read <in.bin>"
+        ),
+    }
+}
+
+fn write(args: &[String]) -> anyhow::Result<()> {
+    let [out, words, dim, rest @ ..] = args else {
+        anyhow::bail!("usage: bin_io write <out.bin> <words> <dim> [bucket (default 0)]");
     };
     let (nwords, dim): (usize, usize) = (words.parse()?, dim.parse()?);
     let bucket: usize = rest.first().map_or(Ok(0), |b| b.parse())?;

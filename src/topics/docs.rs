@@ -1,0 +1,162 @@
+//! Raw documents → token lists → vocabulary → bag of words, through the model's text pipeline.
+//! A document is one input line, or one JSON line's text field (`--text-field`); a blank line is
+//! an empty document, so outputs stay aligned with input lines.
+
+use std::path::{Path, PathBuf};
+
+use super::bow::Bow;
+use crate::corpus::Corpus;
+use crate::text::Pipeline;
+use crate::vocab::{Entry, Vocab, VocabOptions};
+use crate::{Error, Result};
+use hashbrown::HashMap;
+
+/// Tokenises every document of `paths`, in input order. Label tokens (`__label__…`) are not
+/// words and are dropped.
+pub fn tokenize(
+    paths: &[PathBuf],
+    pipeline: &Pipeline,
+    text_field: Option<&str>,
+) -> Result<Vec<Vec<String>>> {
+    let corpus = Corpus::open(paths)?;
+    let processor = pipeline.processor()?;
+    let mut docs = Vec::new();
+    corpus.par_map_chunks_with(
+        || processor.clone(),
+        |p, chunk| -> Result<Vec<Vec<String>>> {
+            chunk
+                .lines()
+                .map(|(line_no, line)| {
+                    let text = match text_field {
+                        Some(field) if !line.trim().is_empty() => json_text(line, field)
+                            .map_err(|m| Error::input(chunk.source.as_ref(), Some(line_no), m))?,
+                        Some(_) => String::new(),
+                        None => line.to_string(),
+                    };
+                    let mut tokens = p.tokens(&text);
+                    tokens.retain(|t| !pipeline.is_label(t));
+                    Ok(tokens)
+                })
+                .collect()
+        },
+        |r| {
+            docs.extend(r?);
+            Ok(())
+        },
+    )?;
+    Ok(docs)
+}
+
+/// The vocabulary of tokenised documents, pruned with `options` (a document = one token list).
+pub fn vocabulary(docs: &[Vec<String>], options: &VocabOptions) -> Result<Vocab> {
+    let mut tally: HashMap<&str, (u64, u64, usize)> = HashMap::new();
+    let mut ntokens = 0u64;
+    for (d, doc) in docs.iter().enumerate() {
+        for t in doc {
+            let e = tally.entry(t.as_str()).or_insert((0, 0, usize::MAX));
+            e.0 += 1;
+            if e.2 != d {
+                e.2 = d;
+                e.1 += 1;
+            }
+            ntokens += 1;
+        }
+    }
+    let entries = tally
+        .into_iter()
+        .map(|(text, (count, doc_freq, _))| Entry {
+            text: text.to_string(),
+            count,
+            doc_freq,
+        })
+        .collect();
+    Vocab::from_entries(entries, Vec::new(), ntokens, docs.len() as u64).prune(options)
+}
+
+fn json_text(line: &str, field: &str) -> std::result::Result<String, String> {
+    let v: serde_json::Value = serde_json::from_str(line)
+        .map_err(|e| format!("not a JSON object ({e}); --text-field expects JSON lines"))?;
+    match v.get(field) {
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(serde_json::Value::Null) => Ok(String::new()),
+        Some(_) => Err(format!("field `{field}` is not a string")),
+        None => Err(format!(
+            "no field `{field}`; pass the name of the text field with --text-field"
+        )),
+    }
+}
+
+/// Maps token lists to a bag of words over `word_id`; unknown tokens are dropped.
+pub fn to_bow(docs: &[Vec<String>], n_words: usize, word_id: impl Fn(&str) -> Option<u32>) -> Bow {
+    let mut bow = Bow::new(n_words);
+    let mut ids = Vec::new();
+    for doc in docs {
+        ids.clear();
+        ids.extend(doc.iter().filter_map(|t| word_id(t)));
+        bow.push_ids(&mut ids);
+    }
+    bow
+}
+
+/// Token-id sequences (unknown tokens kept as `metrics::UNKNOWN`), for sliding-window NPMI.
+pub fn to_sequences(docs: &[Vec<String>], word_id: impl Fn(&str) -> Option<u32>) -> Vec<Vec<u32>> {
+    docs.iter()
+        .map(|d| {
+            d.iter()
+                .map(|t| word_id(t).unwrap_or(super::metrics::UNKNOWN))
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether `path` names a dense CSV count file (by extension).
+pub fn is_csv(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenize_json_lines_and_build_bow() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("docs.jsonl");
+        std::fs::write(
+            &p,
+            "{\"text\": \"The cats are running\"}\n\n{\"text\": \"cats run\", \"id\": 2}\n",
+        )
+        .unwrap();
+        let docs = tokenize(
+            std::slice::from_ref(&p),
+            &Pipeline::topics_default(),
+            Some("text"),
+        )
+        .unwrap();
+        assert_eq!(docs, vec![vec!["cat", "run"], vec![], vec!["cat", "run"]]);
+        let vocab = vocabulary(&docs, &VocabOptions::default()).unwrap();
+        assert_eq!(vocab.words().len(), 2);
+        assert_eq!(vocab.words()[0].doc_freq, 2);
+        let bow = to_bow(&docs, 2, |t| vocab.word_id(t));
+        assert_eq!(bow.n_docs(), 3);
+        assert_eq!(bow.doc_len(0), 2.0);
+        assert_eq!(bow.doc_len(1), 0.0);
+        let seqs = to_sequences(&[vec!["run".into(), "zzz".into()]], |t| vocab.word_id(t));
+        assert_eq!(seqs[0][1], crate::topics::metrics::UNKNOWN);
+    }
+
+    #[test]
+    fn missing_text_field_names_line() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("docs.jsonl");
+        std::fs::write(&p, "{\"text\": \"a b\"}\n{\"body\": \"c\"}\n").unwrap();
+        let e = tokenize(&[p], &Pipeline::topics_default(), Some("text"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("docs.jsonl:2") && e.contains("no field `text`"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,261 @@
+//! The topic model file: one safetensors container. Tensors hold the weights and batch-norm
+//! statistics (f32, little-endian); the header's `__metadata__` holds `format = "blazetext"`,
+//! `kind = "topics"` and `blazetext` = JSON with the vocabulary, text pipeline, hyperparameters,
+//! training report and metrics. Written to a temporary file in the same folder, then renamed.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use ndarray::Array2;
+use safetensors::{Dtype, SafeTensors};
+use serde::{Deserialize, Serialize};
+
+use super::ntm::Ntm;
+use super::train::{TrainConfig, TrainReport};
+use crate::io_util::write_atomic;
+use crate::text::Pipeline;
+use crate::{Error, Result};
+
+pub const FORMAT: &str = "blazetext";
+pub const KIND: &str = "topics";
+pub const VERSION: u32 = 1;
+
+/// Everything about a model except its tensors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    pub version: u32,
+    pub vocab: Vec<String>,
+    /// The text pipeline raw documents go through; `None` for models trained on count rows.
+    pub pipeline: Option<Pipeline>,
+    /// JSON field holding the text when documents are JSON lines.
+    pub text_field: Option<String>,
+    pub config: TrainConfig,
+    pub report: TrainReport,
+    /// Metrics computed after training (coherence, diversity, perplexity, collapse check).
+    pub metrics: serde_json::Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct TopicModel {
+    pub ntm: Ntm,
+    pub meta: Meta,
+    index: HashMap<String, u32>,
+}
+
+fn tensor_bytes(a: &Array2<f32>) -> Vec<u8> {
+    a.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+impl TopicModel {
+    pub fn new(ntm: Ntm, meta: Meta) -> TopicModel {
+        let index = meta
+            .vocab
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.clone(), i as u32))
+            .collect();
+        TopicModel { ntm, meta, index }
+    }
+
+    pub fn word_id(&self, w: &str) -> Option<u32> {
+        self.index.get(w).copied()
+    }
+
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let arch = &self.ntm.arch;
+        let names = arch
+            .param_shapes()
+            .into_iter()
+            .chain(arch.stat_shapes())
+            .map(|(n, _)| n);
+        let bytes: Vec<(String, Vec<u8>, Vec<usize>)> = names
+            .zip(self.ntm.params.iter().chain(&self.ntm.stats))
+            .map(|(n, a)| (n, tensor_bytes(a), a.shape().to_vec()))
+            .collect();
+        let views = bytes
+            .iter()
+            .map(|(n, b, s)| {
+                safetensors::tensor::TensorView::new(Dtype::F32, s.clone(), b)
+                    .map(|v| (n.clone(), v))
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| Error::model(path, format!("cannot serialise tensors: {e}")))?;
+        let json = serde_json::to_string(&self.meta)
+            .map_err(|e| Error::model(path, format!("cannot serialise metadata: {e}")))?;
+        let info: HashMap<String, String> = [
+            ("format".to_string(), FORMAT.to_string()),
+            ("kind".to_string(), KIND.to_string()),
+            ("blazetext".to_string(), json),
+        ]
+        .into_iter()
+        .collect();
+        let data = safetensors::serialize(views, &Some(info))
+            .map_err(|e| Error::model(path, format!("cannot serialise model: {e}")))?;
+        write_atomic(path, &data)
+    }
+
+    pub fn load(path: &Path) -> Result<TopicModel> {
+        let mut data = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut data))
+            .map_err(|e| Error::io(path, e))?;
+        let not_ours = |why: String| {
+            Error::model(
+                path,
+                format!(
+                    "not a blazetext topic model ({why}); the file may be truncated or of another \
+                     format — train one with `blazetext topics train`"
+                ),
+            )
+        };
+        let (_, header) =
+            SafeTensors::read_metadata(&data).map_err(|e| not_ours(format!("{e:?}")))?;
+        let info = header.metadata().clone().unwrap_or_default();
+        if info.get("format").map(String::as_str) != Some(FORMAT) {
+            return Err(not_ours("no blazetext header".into()));
+        }
+        match info.get("kind").map(String::as_str) {
+            Some(KIND) => {}
+            other => {
+                return Err(Error::model(
+                    path,
+                    format!(
+                        "is a blazetext {} model, not a topic model; use the matching command",
+                        other.unwrap_or("unknown")
+                    ),
+                ))
+            }
+        }
+        let meta: Meta = serde_json::from_str(info.get("blazetext").map_or("", String::as_str))
+            .map_err(|e| not_ours(format!("bad metadata: {e}")))?;
+        if meta.version != VERSION {
+            return Err(Error::model(
+                path,
+                format!(
+                    "model format version {} is not supported by this blazetext (expects {VERSION})",
+                    meta.version
+                ),
+            ));
+        }
+        let tensors = SafeTensors::deserialize(&data).map_err(|e| not_ours(format!("{e:?}")))?;
+        let arch = meta.config.arch.clone();
+        if arch.n_words != meta.vocab.len() {
+            return Err(not_ours("vocabulary size differs from the weights".into()));
+        }
+        let mut load = |(name, (r, c)): (String, (usize, usize))| -> Result<Array2<f32>> {
+            let t = tensors
+                .tensor(&name)
+                .map_err(|_| not_ours(format!("tensor `{name}` is missing")))?;
+            if t.dtype() != Dtype::F32 || t.shape() != [r, c] {
+                return Err(not_ours(format!(
+                    "tensor `{name}` has the wrong type or shape"
+                )));
+            }
+            let v: Vec<f32> = t
+                .data()
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            Ok(Array2::from_shape_vec((r, c), v).expect("shape checked above"))
+        };
+        let params = arch
+            .param_shapes()
+            .into_iter()
+            .map(&mut load)
+            .collect::<Result<_>>()?;
+        let stats = arch
+            .stat_shapes()
+            .into_iter()
+            .map(&mut load)
+            .collect::<Result<_>>()?;
+        Ok(TopicModel::new(
+            Ntm {
+                arch,
+                params,
+                stats,
+            },
+            meta,
+        ))
+    }
+}
+
+/// The `kind` a blazetext safetensors file declares (`"topics"` for topic models), or `None`
+/// when the file is not one; lets other commands reject a topic model with a clear message.
+pub fn peek_kind(path: &Path) -> Option<String> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut len = [0u8; 8];
+    f.read_exact(&mut len).ok()?;
+    let n = u64::from_le_bytes(len);
+    if n > 100 << 20 {
+        return None;
+    }
+    let mut header = vec![0u8; n as usize];
+    f.read_exact(&mut header).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&header).ok()?;
+    let m = v.get("__metadata__")?;
+    (m.get("format")?.as_str()? == FORMAT).then(|| m.get("kind")?.as_str().map(String::from))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::topics::train::tests::{config, two_theme_corpus};
+    use crate::topics::train::train;
+
+    fn model() -> TopicModel {
+        let mut cfg = config(1);
+        cfg.epochs = 2;
+        let (ntm, report) = train(&cfg, &two_theme_corpus(40, 1), None, |_, _| {}).unwrap();
+        let meta = Meta {
+            version: VERSION,
+            vocab: (0..10).map(|i| format!("w{i}")).collect(),
+            pipeline: None,
+            text_field: None,
+            config: cfg,
+            report,
+            metrics: serde_json::json!({"npmi": 0.1}),
+        };
+        TopicModel::new(ntm, meta)
+    }
+
+    #[test]
+    fn save_load_round_trip_and_kind() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("m.ntm");
+        let m = model();
+        m.save(&p).unwrap();
+        let back = TopicModel::load(&p).unwrap();
+        assert_eq!(back.ntm, m.ntm);
+        assert_eq!(back.meta, m.meta);
+        assert_eq!(back.word_id("w3"), Some(3));
+        assert_eq!(peek_kind(&p).as_deref(), Some("topics"));
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+        let mut with_pipeline = m.meta.clone();
+        with_pipeline.pipeline = Some(Pipeline::topics_default());
+        TopicModel::new(m.ntm.clone(), with_pipeline.clone())
+            .save(&p)
+            .unwrap();
+        assert_eq!(TopicModel::load(&p).unwrap().meta, with_pipeline);
+    }
+
+    #[test]
+    fn foreign_and_truncated_files_are_clear_errors() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("m.ntm");
+        model().save(&p).unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        let cut = d.path().join("cut.ntm");
+        std::fs::write(&cut, &bytes[..bytes.len() - 10]).unwrap();
+        let e = TopicModel::load(&cut).unwrap_err().to_string();
+        assert!(e.contains("not a blazetext topic model"), "{e}");
+        let txt = d.path().join("text.ntm");
+        std::fs::write(&txt, "hello world, this is not a model at all").unwrap();
+        let e = TopicModel::load(&txt).unwrap_err().to_string();
+        assert!(e.contains("not a blazetext topic model"), "{e}");
+        assert_eq!(peek_kind(&txt), None);
+        let e = TopicModel::load(&d.path().join("missing")).unwrap_err();
+        assert!(matches!(e, Error::Io { .. }));
+    }
+}

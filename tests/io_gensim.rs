@@ -1,0 +1,139 @@
+//! gensim reads blazetext's files: `load_facebook_model` on our `.bin` (including subword
+//! vectors for out-of-vocabulary words) and `KeyedVectors.load_word2vec_format` on our `.vec`
+//! and word2vec binary files. Skipped with a message when no Python with gensim is found
+//! (`BLAZETEXT_PYTHON`, /work/venv/bin/python, .venv/bin/python or python3).
+
+use std::process::Command;
+
+use blazetext::io::{word2vec, DictEntry, FastTextArgs, FastTextFile, WordVectorModel};
+use blazetext::matrix::Matrix;
+
+const SCRIPT: &str = r#"
+import json, sys
+from gensim.models.fasttext import load_facebook_model
+from gensim.models import KeyedVectors
+bin_path, vec_path, w2v_path, words = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+ft = load_facebook_model(bin_path).wv
+text = KeyedVectors.load_word2vec_format(vec_path, binary=False)
+binary = KeyedVectors.load_word2vec_format(w2v_path, binary=True)
+out = {
+    "bin": {w: ft[w].tolist() for w in words},
+    "vocab": list(text.index_to_key),
+    "vec": {w: text[w].tolist() for w in text.index_to_key},
+    "w2v": {w: binary[w].tolist() for w in binary.index_to_key},
+}
+print(json.dumps(out))
+"#;
+
+fn python_with_gensim() -> Option<String> {
+    let candidates = [
+        std::env::var("BLAZETEXT_PYTHON").ok(),
+        Some("/work/venv/bin/python".to_string()),
+        Some(concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python").to_string()),
+        Some("python3".to_string()),
+    ];
+    for python in candidates.into_iter().flatten() {
+        let ok = Command::new(&python)
+            // find_spec does not import gensim (slow): it only checks that it is installed.
+            .args([
+                "-c",
+                "import importlib.util as u, sys; sys.exit(u.find_spec('gensim') is None)",
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return Some(python);
+        }
+    }
+    eprintln!("skipping: no Python with gensim (set BLAZETEXT_PYTHON or pip install gensim)");
+    None
+}
+
+fn model() -> FastTextFile {
+    let words: Vec<DictEntry> = ["</s>", "the", "naïve", "café", "日本", "word"]
+        .iter()
+        .enumerate()
+        .map(|(i, w)| DictEntry {
+            text: w.to_string(),
+            count: 50 - i as u64,
+        })
+        .collect();
+    let (dim, bucket) = (6, 53);
+    let rows = words.len() + bucket;
+    let data = |n: usize, k: usize| {
+        (0..n)
+            .map(|i| ((i * k % 101) as f32 - 50.0) / 64.0)
+            .collect()
+    };
+    FastTextFile {
+        args: FastTextArgs {
+            dim: dim as i32,
+            bucket: bucket as i32,
+            minn: 2,
+            maxn: 4,
+            ..FastTextArgs::default()
+        },
+        ntokens: 500,
+        input: Matrix::from_vec(rows, dim, data(rows * dim, 37)),
+        output: Matrix::from_vec(words.len(), dim, data(words.len() * dim, 13)),
+        words,
+        labels: Vec::new(),
+    }
+}
+
+fn close(a: &[f32], b: &[f64], what: &str) {
+    assert_eq!(a.len(), b.len(), "{what}");
+    for (x, y) in a.iter().zip(b) {
+        assert!((f64::from(*x) - y).abs() < 1e-5, "{what}: {a:?} vs {b:?}");
+    }
+}
+
+#[test]
+fn gensim_reads_bin_vec_and_word2vec_binary() {
+    let Some(python) = python_with_gensim() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (bin, vec, w2v) = (d.join("m.bin"), d.join("m.vec"), d.join("m.w2v"));
+    model().write(&bin).unwrap();
+    let ours = WordVectorModel::load(&bin).unwrap();
+    let vectors = ours.vocab_vectors();
+    word2vec::write_text(&vec, ours.words(), &vectors).unwrap();
+    word2vec::write_binary(&w2v, ours.words(), &vectors).unwrap();
+
+    let queries = ["the", "naïve", "日本", "naïveté", "東京", "unseen"];
+    let out = Command::new(&python)
+        .args(["-c", SCRIPT])
+        .args([&bin, &vec, &w2v].map(|p| p.as_os_str()))
+        .args(queries)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "gensim failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let vec_of = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    for w in queries {
+        close(&ours.word_vector(w).unwrap(), &vec_of(&json["bin"][w]), w);
+    }
+    let vocab: Vec<&str> = json["vocab"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert_eq!(vocab, ours.words());
+    for (i, w) in ours.words().iter().enumerate() {
+        close(vectors.row(i), &vec_of(&json["vec"][w]), w);
+        close(vectors.row(i), &vec_of(&json["w2v"][w]), w);
+    }
+}
