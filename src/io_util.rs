@@ -62,6 +62,21 @@ impl AtomicFile {
     }
 }
 
+impl AtomicFile {
+    /// Truncates or extends the file (after seeking past a final run of zeros, see
+    /// `io::fasttext::write_f32s`).
+    pub fn set_len(&self, len: u64) -> std::io::Result<()> {
+        self.file.as_file().set_len(len)
+    }
+}
+
+/// Seeking past zeros instead of writing them leaves holes: sparse model files.
+impl std::io::Seek for AtomicFile {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.file.seek(pos)
+    }
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.file.write(buf)

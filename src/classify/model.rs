@@ -9,7 +9,9 @@
 
 use std::path::Path;
 
-use crate::io::fasttext::{DictEntry, FastTextArgs, FastTextFile, Loss as FtLoss, ModelName};
+use crate::io::fasttext::{
+    DictEntry, FastTextArgs, FastTextFile, InputOnDisk, Loss as FtLoss, ModelName,
+};
 use crate::io::manifest::{Manifest, ModelKind};
 use crate::model::{Loss, LossKind, SharedMatrix};
 use crate::subword::{self, EOS};
@@ -151,6 +153,15 @@ impl Classifier {
     /// Loads a classifier `.bin` (blazetext's or fastText's) and the manifest next to it. Without
     /// a manifest (a model trained by fastText) the text is split on whitespace, as fastText does.
     pub fn load(path: &Path) -> Result<Classifier> {
+        let (mut model, disk) = Classifier::open(path)?;
+        model.input = SharedMatrix::new(disk.read_all()?);
+        Ok(model)
+    }
+
+    /// As [`Classifier::load`] but leaves the input matrix on disk (the model's `input` is empty):
+    /// callers encode their lines first and then load only the rows they use with
+    /// [`Classifier::load_rows`].
+    pub fn open(path: &Path) -> Result<(Classifier, InputOnDisk)> {
         let manifest = Manifest::load_next_to(path)?;
         if let Some(m) = &manifest {
             if m.kind != ModelKind::Classifier {
@@ -164,7 +175,7 @@ impl Classifier {
         if format != crate::io::FileFormat::FastTextBin {
             return Err(not_a_classifier(path, format.describe()));
         }
-        let file = FastTextFile::read(path)?;
+        let (file, disk) = FastTextFile::read_lazy(path)?;
         if file.args.model != ModelName::Supervised {
             return Err(not_a_classifier(path, "a word-embedding model"));
         }
@@ -172,7 +183,20 @@ impl Classifier {
             .as_ref()
             .and_then(|m| m.pipeline.clone())
             .unwrap_or_else(Pipeline::whitespace);
-        Classifier::from_fasttext(file, pipeline, manifest)
+        Ok((Classifier::from_fasttext(file, pipeline, manifest)?, disk))
+    }
+
+    /// Loads the input rows `needed` (ascending, distinct): the whole matrix when they are a
+    /// large part of it (returns `false`: ids stay as they are), else only those rows, in that
+    /// order (returns `true`: callers must replace each id by its position in `needed`).
+    pub fn load_rows(&mut self, disk: &InputOnDisk, needed: &[u32]) -> Result<bool> {
+        if needed.len() * 4 > disk.rows {
+            self.input = SharedMatrix::new(disk.read_all()?);
+            Ok(false)
+        } else {
+            self.input = SharedMatrix::new(disk.read_rows(needed)?);
+            Ok(true)
+        }
     }
 
     /// Builds a classifier from the parts of a `.bin`.

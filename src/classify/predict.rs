@@ -8,7 +8,10 @@ use serde::Serialize;
 use crate::classify::metrics::{format_significant, PrecisionAtK, Tally};
 use crate::classify::model::{Classifier, LineBuffers};
 use crate::corpus::Corpus;
+use crate::io::fasttext::InputOnDisk;
+use crate::model::SharedMatrix;
 use crate::{Error, Result};
+use rayon::prelude::*;
 
 /// How many labels to return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,73 +76,180 @@ struct JsonLine<'a> {
     prob: Vec<f32>,
 }
 
-/// Predicts every line of `input` (`-` = stdin) and writes one output line per input line.
-/// Returns the number of lines.
+/// Lines encoded once (input rows in CSR form) with, for evaluation, their labels.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<u32>,
+    starts: Vec<usize>,
+    /// Known label ids per line (evaluation only).
+    known: Vec<Vec<u32>>,
+    /// All label tokens per line (evaluation only).
+    texts: Vec<Vec<String>>,
+    unlabelled: u64,
+}
+
+impl Batch {
+    fn line(&self, i: usize) -> &[u32] {
+        &self.rows[self.starts[i]..self.starts[i + 1]]
+    }
+
+    fn lines(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+}
+
+/// Encodes every line of `input` in parallel (evaluation: only lines with labels), then loads
+/// just the input rows those lines use and renumbers the lines' ids to match.
+fn encode_and_load(
+    model: &mut Classifier,
+    disk: &InputOnDisk,
+    input: &Path,
+    evaluation: bool,
+) -> Result<Vec<Batch>> {
+    let corpus = Corpus::open(&[input.to_path_buf()])?;
+    let processor = model.pipeline.processor()?;
+    let mut batches = Vec::new();
+    {
+        let model = &*model;
+        corpus.par_map_chunks_with(
+            || (processor.clone(), LineBuffers::default()),
+            |(processor, b), chunk| {
+                let mut batch = Batch {
+                    starts: vec![0],
+                    ..Batch::default()
+                };
+                for (_, line) in chunk.lines() {
+                    if evaluation && line.trim().is_empty() {
+                        continue;
+                    }
+                    model.spec.encode_line(&model.vocab, processor, line, b);
+                    if evaluation {
+                        if b.label_texts.is_empty() {
+                            batch.unlabelled += 1;
+                            continue;
+                        }
+                        batch.known.push(b.labels.clone());
+                        batch.texts.push(std::mem::take(&mut b.label_texts));
+                    }
+                    batch.rows.extend_from_slice(&b.rows);
+                    batch.starts.push(batch.rows.len());
+                }
+                batch
+            },
+            |batch| {
+                batches.push(batch);
+                Ok(())
+            },
+        )?;
+    }
+    let mut needed: Vec<u32> = batches
+        .iter()
+        .flat_map(|b| b.rows.iter().copied())
+        .collect();
+    needed.par_sort_unstable();
+    needed.dedup();
+    if model.load_rows(disk, &needed)? {
+        batches.par_iter_mut().for_each(|b| {
+            for id in &mut b.rows {
+                // Every id is in `needed` by construction.
+                *id = needed.binary_search(id).unwrap_or_default() as u32;
+            }
+        });
+    }
+    Ok(batches)
+}
+
+fn format_line(model: &Classifier, p: &[(f32, u32)], format: Format, text: &mut String) {
+    let labels = model.vocab.labels();
+    match format {
+        Format::Labels | Format::Probabilities => {
+            for (i, &(prob, l)) in p.iter().enumerate() {
+                if i > 0 {
+                    text.push(' ');
+                }
+                text.push_str(&labels[l as usize].text);
+                if format == Format::Probabilities {
+                    text.push(' ');
+                    text.push_str(&format_significant(f64::from(prob), 6));
+                }
+            }
+        }
+        Format::Json => {
+            let line = JsonLine {
+                label: p
+                    .iter()
+                    .map(|&(_, l)| labels[l as usize].text.as_str())
+                    .collect(),
+                prob: p.iter().map(|&(prob, _)| prob).collect(),
+            };
+            text.push_str(&serde_json::to_string(&line).unwrap_or_default());
+        }
+    }
+    text.push('\n');
+}
+
+/// Predicts every line of `input` and writes one output line per input line. A file is encoded
+/// first so that only the input rows it needs are read from the model; stdin (`-`) is streamed
+/// chunk by chunk with the whole model loaded, so answers come as lines arrive.
 pub fn predict_file(
-    model: &Classifier,
+    model: &mut Classifier,
+    disk: &InputOnDisk,
     input: &Path,
     k: TopK,
     threshold: f32,
     format: Format,
     out: &mut impl Write,
-) -> Result<u64> {
-    let corpus = Corpus::open(&[input.to_path_buf()])?;
-    let processor = model.pipeline.processor()?;
+) -> Result<()> {
     let k = k.count(model.vocab.labels().len());
-    let labels = model.vocab.labels();
-    let mut lines = 0u64;
-    corpus.par_map_chunks_with(
-        || {
-            (
-                processor.clone(),
-                LineBuffers::default(),
-                Vec::new(),
-                Vec::new(),
-            )
-        },
-        |(processor, b, hidden, scratch), chunk| {
-            let mut text = String::with_capacity(chunk.text.len() / 8);
-            let mut n = 0u64;
-            for (_, line) in chunk.lines() {
-                n += 1;
-                model.spec.encode_line(&model.vocab, processor, line, b);
-                let p = model.predict_rows(&b.rows, k, threshold, hidden, scratch);
-                match format {
-                    Format::Labels | Format::Probabilities => {
-                        for (i, &(prob, l)) in p.iter().enumerate() {
-                            if i > 0 {
-                                text.push(' ');
-                            }
-                            text.push_str(&labels[l as usize].text);
-                            if format == Format::Probabilities {
-                                text.push(' ');
-                                text.push_str(&format_significant(f64::from(prob), 6));
-                            }
-                        }
-                    }
-                    Format::Json => {
-                        let line = JsonLine {
-                            label: p
-                                .iter()
-                                .map(|&(_, l)| labels[l as usize].text.as_str())
-                                .collect(),
-                            prob: p.iter().map(|&(prob, _)| prob).collect(),
-                        };
-                        text.push_str(&serde_json::to_string(&line).unwrap_or_default());
-                    }
+    let write = |out: &mut dyn Write, text: &str| {
+        out.write_all(text.as_bytes())
+            .map_err(|e| Error::io("<stdout>", e))
+    };
+    if input == Path::new("-") {
+        model.input = SharedMatrix::new(disk.read_all()?);
+        let model = &*model;
+        let processor = model.pipeline.processor()?;
+        Corpus::open(&[input.to_path_buf()])?.par_map_chunks_with(
+            || {
+                (
+                    processor.clone(),
+                    LineBuffers::default(),
+                    Vec::new(),
+                    Vec::new(),
+                )
+            },
+            |(processor, b, hidden, scratch), chunk| {
+                let mut text = String::with_capacity(chunk.text.len() / 8);
+                for (_, line) in chunk.lines() {
+                    model.spec.encode_line(&model.vocab, processor, line, b);
+                    let p = model.predict_rows(&b.rows, k, threshold, hidden, scratch);
+                    format_line(model, &p, format, &mut text);
                 }
-                text.push('\n');
-            }
-            (text, n)
-        },
-        |(text, n)| {
-            lines += n;
-            out.write_all(text.as_bytes())
-                .map_err(|e| Error::io("<stdout>", e))
-        },
-    )?;
-    out.flush().map_err(|e| Error::io("<stdout>", e))?;
-    Ok(lines)
+                text
+            },
+            |text| write(out, &text),
+        )?;
+    } else {
+        let batches = encode_and_load(model, disk, input, false)?;
+        let model = &*model;
+        let texts: Vec<String> = batches
+            .par_iter()
+            .map(|batch| {
+                let (mut hidden, mut scratch) = (Vec::new(), Vec::new());
+                let mut text = String::new();
+                for i in 0..batch.lines() {
+                    let p =
+                        model.predict_rows(batch.line(i), k, threshold, &mut hidden, &mut scratch);
+                    format_line(model, &p, format, &mut text);
+                }
+                text
+            })
+            .collect();
+        for text in &texts {
+            write(out, text)?;
+        }
+    }
+    out.flush().map_err(|e| Error::io("<stdout>", e))
 }
 
 /// Results of evaluating a model on a labelled file.
@@ -156,65 +266,52 @@ pub struct Evaluation {
 }
 
 /// Predicts every labelled line of `input` and scores the predictions.
-pub fn evaluate(model: &Classifier, input: &Path, k: TopK, threshold: f32) -> Result<Evaluation> {
-    let corpus = Corpus::open(&[input.to_path_buf()])?;
-    let processor = model.pipeline.processor()?;
-    let kk = k.count(model.vocab.labels().len());
+pub fn evaluate(
+    model: &mut Classifier,
+    disk: &InputOnDisk,
+    input: &Path,
+    k: TopK,
+    threshold: f32,
+) -> Result<Evaluation> {
+    let batches = encode_and_load(model, disk, input, true)?;
+    let model = &*model;
+    let k = k.count(model.vocab.labels().len());
     let labels = model.vocab.labels();
-    let names = model.labels();
+    let predictions: Vec<Vec<Vec<u32>>> = batches
+        .par_iter()
+        .map(|batch| {
+            let (mut hidden, mut scratch) = (Vec::new(), Vec::new());
+            (0..batch.lines())
+                .map(|i| {
+                    let p =
+                        model.predict_rows(batch.line(i), k, threshold, &mut hidden, &mut scratch);
+                    p.iter().map(|&(_, l)| l).collect()
+                })
+                .collect()
+        })
+        .collect();
     let mut total = Evaluation {
         fasttext: PrecisionAtK::default(),
-        tally: Tally::new(&names),
+        tally: Tally::new(&model.labels()),
         unlabelled: 0,
         only_unseen: 0,
     };
-    corpus.par_map_chunks_with(
-        || {
-            (
-                processor.clone(),
-                LineBuffers::default(),
-                Vec::new(),
-                Vec::new(),
-            )
-        },
-        |(processor, b, hidden, scratch), chunk| {
-            let mut part = (PrecisionAtK::default(), 0u64, 0u64);
-            let mut pairs: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-            for (_, line) in chunk.lines() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                model.spec.encode_line(&model.vocab, processor, line, b);
-                if b.label_texts.is_empty() {
-                    part.1 += 1;
-                    continue;
-                }
-                let p = model.predict_rows(&b.rows, kk, threshold, hidden, scratch);
-                let ids: Vec<u32> = p.iter().map(|&(_, l)| l).collect();
-                if b.labels.is_empty() {
-                    part.2 += 1;
-                } else {
-                    part.0.add(&b.labels, &ids);
-                }
-                let predicted = ids
-                    .iter()
-                    .map(|&l| labels[l as usize].text.clone())
-                    .collect();
-                pairs.push((b.label_texts.clone(), predicted));
+    // Filled in input order, so the report's label table is deterministic.
+    for (batch, preds) in batches.iter().zip(&predictions) {
+        total.unlabelled += batch.unlabelled;
+        for ((known, texts), ids) in batch.known.iter().zip(&batch.texts).zip(preds) {
+            if known.is_empty() {
+                total.only_unseen += 1;
+            } else {
+                total.fasttext.add(known, ids);
             }
-            (part, pairs)
-        },
-        |(part, pairs)| {
-            total.fasttext.merge(&part.0);
-            total.unlabelled += part.1;
-            total.only_unseen += part.2;
-            // The tally is filled here, in input order, so label order is deterministic.
-            for (g, p) in &pairs {
-                total.tally.add(g, p);
-            }
-            Ok(())
-        },
-    )?;
+            let predicted: Vec<&str> = ids
+                .iter()
+                .map(|&l| labels[l as usize].text.as_str())
+                .collect();
+            total.tally.add(texts, &predicted);
+        }
+    }
     if total.tally.examples() == 0 {
         return Err(Error::input(
             input,

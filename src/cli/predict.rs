@@ -33,7 +33,7 @@ pub struct Args {
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     let k = TopK::parse(args.k)?;
     let threshold = check_threshold(args.threshold)?;
-    let model = Classifier::load(&args.model)?;
+    let (mut model, disk) = Classifier::open(&args.model)?;
     let format = if global.json {
         Format::Json
     } else if args.probabilities {
@@ -43,6 +43,14 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    predict_file(&model, &args.input, k, threshold, format, &mut out)?;
+    predict_file(
+        &mut model,
+        &disk,
+        &args.input,
+        k,
+        threshold,
+        format,
+        &mut out,
+    )?;
     Ok(())
 }

@@ -37,11 +37,11 @@ pub struct Args {
 }
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
-    let model = Classifier::load(&args.model)?;
+    let (mut model, disk) = Classifier::open(&args.model)?;
     let multi = model.is_multi_label();
     let k = TopK::parse(args.k.unwrap_or(if multi { -1 } else { 1 }))?;
     let threshold = check_threshold(args.threshold.unwrap_or(if multi { 0.5 } else { 0.0 }))?;
-    let e = evaluate(&model, &args.input, k, threshold)?;
+    let e = evaluate(&mut model, &disk, &args.input, k, threshold)?;
     if e.unlabelled > 0 {
         log::warn(format!(
             "{}: skipped {} line(s) without a label",

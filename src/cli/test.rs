@@ -34,8 +34,8 @@ pub struct Args {
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     let k = TopK::parse(args.k)?;
     let threshold = check_threshold(args.threshold)?;
-    let model = Classifier::load(&args.model)?;
-    let e = evaluate(&model, &args.input, k, threshold)?;
+    let (mut model, disk) = Classifier::open(&args.model)?;
+    let e = evaluate(&mut model, &disk, &args.input, k, threshold)?;
     if e.unlabelled > 0 {
         log::warn(format!(
             "{}: skipped {} line(s) without a label",

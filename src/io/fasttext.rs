@@ -8,8 +8,8 @@
 //! `bool` quantized output; the output matrix.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
 use crate::io::{sniff_bytes, write_atomically, FileFormat};
 use crate::matrix::Matrix;
@@ -109,11 +109,12 @@ impl FastTextFile {
     /// Checks the invariants above, so that a file is never written (or accepted) in a shape
     /// fastText would misread.
     pub fn validate(&self, path: &Path) -> Result<()> {
-        self.check(path, true)
+        self.check(path, (self.input.rows(), self.input.cols()), true)
     }
 
-    /// [`validate`](Self::validate), optionally without the output matrix.
-    fn check(&self, path: &Path, output: bool) -> Result<()> {
+    /// [`validate`](Self::validate) with the input matrix's shape given (it may still be on
+    /// disk), optionally without the output matrix.
+    fn check(&self, path: &Path, input: (usize, usize), output: bool) -> Result<()> {
         let a = &self.args;
         let bad = |m: String| Err(Error::model(path, m));
         if a.dim <= 0 || a.bucket < 0 || a.minn < 0 || a.maxn < 0 {
@@ -124,11 +125,11 @@ impl FastTextFile {
         }
         let dim = a.dim as usize;
         let in_rows = self.words.len() + a.bucket as usize;
-        if self.input.rows() != in_rows || self.input.cols() != dim {
+        if input != (in_rows, dim) {
             return bad(format!(
                 "the input matrix is {}x{} but {} words + {} buckets at dim {} need {}x{}",
-                self.input.rows(),
-                self.input.cols(),
+                input.0,
+                input.1,
                 self.words.len(),
                 a.bucket,
                 dim,
@@ -165,17 +166,28 @@ impl FastTextFile {
     /// gzip, safetensors, JSON), reject quantized `.ftz` models and report truncated files with
     /// the expected and actual sizes.
     pub fn read(path: &Path) -> Result<FastTextFile> {
-        FastTextFile::read_with(path, true)
+        FastTextFile::read_with(path, true, true).map(|(file, _)| file)
     }
 
     /// Reads everything but the output matrix, which queries and word vectors never use (it
     /// is half of an unsupervised model). `output` is left with 0 rows; the file is still
     /// checked to be complete.
     pub fn read_input_only(path: &Path) -> Result<FastTextFile> {
-        FastTextFile::read_with(path, false)
+        FastTextFile::read_with(path, true, false).map(|(file, _)| file)
     }
 
-    fn read_with(path: &Path, with_output: bool) -> Result<FastTextFile> {
+    /// Reads everything but the input matrix, which stays on disk behind the returned handle
+    /// (`input` is left with 0 rows): prediction needs only the rows of the words it sees, and
+    /// a 2M-bucket matrix is 800 MB.
+    pub fn read_lazy(path: &Path) -> Result<(FastTextFile, InputOnDisk)> {
+        FastTextFile::read_with(path, false, true)
+    }
+
+    fn read_with(
+        path: &Path,
+        with_input: bool,
+        with_output: bool,
+    ) -> Result<(FastTextFile, InputOnDisk)> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let mut r = Reader {
@@ -192,7 +204,13 @@ impl FastTextFile {
         }
         let (words, labels, ntokens) = r.read_dictionary()?;
         r.check_not_quantized("input")?;
-        let input = r.read_matrix("input", true)?;
+        let (rows, cols, offset) = r.matrix_header("input")?;
+        let input = if with_input {
+            r.read_data(rows, cols)?
+        } else {
+            r.skip((rows * cols * 4) as u64)?;
+            Matrix::zeros(0, cols)
+        };
         r.check_not_quantized("output")?;
         let output = r.read_matrix("output", with_output)?;
         let file = FastTextFile {
@@ -203,17 +221,29 @@ impl FastTextFile {
             input,
             output,
         };
-        file.check(path, with_output)?;
-        Ok(file)
+        file.check(path, (rows, cols), with_output)?;
+        let on_disk = InputOnDisk {
+            path: path.to_path_buf(),
+            offset,
+            rows,
+            cols,
+        };
+        Ok((file, on_disk))
     }
 
     /// Writes the model in fastText's format (version 12) via a temporary file and a rename.
     pub fn write(&self, path: &Path) -> Result<()> {
         self.validate(path)?;
-        write_atomically(path, |w| self.write_to(w))
+        write_atomically(path, |w| {
+            self.write_to(w)?;
+            // A trailing run of zeros was skipped, not written: give the file its full length.
+            let end = w.stream_position()?;
+            w.flush()?;
+            w.get_ref().set_len(end)
+        })
     }
 
-    fn write_to(&self, w: &mut impl Write) -> std::io::Result<()> {
+    fn write_to(&self, w: &mut (impl Write + Seek)) -> std::io::Result<()> {
         let a = &self.args;
         w.write_all(&MAGIC.to_le_bytes())?;
         w.write_all(&VERSION.to_le_bytes())?;
@@ -259,12 +289,35 @@ impl FastTextFile {
 }
 
 /// Writes `data` as little-endian f32 in large blocks.
-pub(crate) fn write_f32s(w: &mut impl Write, data: &[f32]) -> std::io::Result<()> {
+pub(crate) fn write_f32s(w: &mut (impl Write + Seek), data: &[f32]) -> std::io::Result<()> {
+    // Runs of 4 KiB of +0.0 are skipped with a seek, so they become holes of a sparse file: a
+    // classifier's 2M-bucket matrix is mostly untouched zero rows, and writing 800 MB of zeros
+    // would dominate its training time. Readers see the same bytes.
+    const BLOCK: usize = 1024;
     let mut buf = Vec::with_capacity(1 << 20);
-    for block in data.chunks(1 << 18) {
-        buf.clear();
+    let mut skip = 0i64;
+    for block in data.chunks(BLOCK) {
+        if block.len() == BLOCK && block.iter().all(|x| x.to_bits() == 0) {
+            if !buf.is_empty() {
+                w.write_all(&buf)?;
+                buf.clear();
+            }
+            skip += (BLOCK * 4) as i64;
+            continue;
+        }
+        if skip > 0 {
+            w.seek(SeekFrom::Current(skip))?;
+            skip = 0;
+        }
         buf.extend(block.iter().flat_map(|x| x.to_le_bytes()));
-        w.write_all(&buf)?;
+        if buf.len() >= 1 << 20 {
+            w.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    w.write_all(&buf)?;
+    if skip > 0 {
+        w.seek(SeekFrom::Current(skip))?;
     }
     Ok(())
 }
@@ -486,7 +539,9 @@ impl Reader<'_> {
 
     /// Reads a matrix, or with `load == false` only checks that its data is all there and
     /// returns it with 0 rows.
-    fn read_matrix(&mut self, which: &str, load: bool) -> Result<Matrix> {
+    /// Reads a matrix header and checks the file holds its data; returns rows, columns and the
+    /// offset of the data.
+    fn matrix_header(&mut self, which: &str) -> Result<(usize, usize, u64)> {
         let what = format!("the {which} matrix header");
         let rows = self.i64(&what)?;
         let cols = self.i64(&what)?;
@@ -498,15 +553,85 @@ impl Reader<'_> {
             .checked_mul(4)
             .and_then(|b| b.checked_add(self.pos))
             .filter(|&end| end <= self.len);
-        let Some(end) = need else {
+        if need.is_none() {
             let need = (n as u128 * 4 + self.pos as u128).min(u64::MAX as u128) as u64;
             return Err(self.truncated(&format!("the {rows}x{cols} {which} matrix"), need));
-        };
-        if !load {
-            return Ok(Matrix::zeros(0, cols as usize));
         }
-        let data = read_f32s(&mut self.inner, n as usize).map_err(|e| Error::io(self.path, e))?;
-        self.pos = end;
-        Ok(Matrix::from_vec(rows as usize, cols as usize, data))
+        Ok((rows as usize, cols as usize, self.pos))
+    }
+
+    /// The `rows × cols` floats at the current position.
+    fn read_data(&mut self, rows: usize, cols: usize) -> Result<Matrix> {
+        let data = read_f32s(&mut self.inner, rows * cols).map_err(|e| Error::io(self.path, e))?;
+        self.pos += (rows * cols * 4) as u64;
+        Ok(Matrix::from_vec(rows, cols, data))
+    }
+
+    fn skip(&mut self, bytes: u64) -> Result<()> {
+        self.inner
+            .seek_relative(bytes as i64)
+            .map_err(|e| Error::io(self.path, e))?;
+        self.pos += bytes;
+        Ok(())
+    }
+
+    /// Reads a matrix, or with `load == false` only checks that its data is all there and
+    /// returns it with 0 rows.
+    fn read_matrix(&mut self, which: &str, load: bool) -> Result<Matrix> {
+        let (rows, cols, _) = self.matrix_header(which)?;
+        if !load {
+            return Ok(Matrix::zeros(0, cols));
+        }
+        self.read_data(rows, cols)
+    }
+}
+
+/// The input matrix of a `.bin`, left on disk by [`FastTextFile::read_lazy`].
+#[derive(Debug, Clone)]
+pub struct InputOnDisk {
+    pub path: PathBuf,
+    /// Byte offset of row 0.
+    pub offset: u64,
+    pub rows: usize,
+    pub cols: usize,
+}
+
+impl InputOnDisk {
+    /// The whole matrix.
+    pub fn read_all(&self) -> Result<Matrix> {
+        let mut f = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        f.seek(SeekFrom::Start(self.offset))
+            .map_err(|e| Error::io(&self.path, e))?;
+        let mut r = BufReader::with_capacity(1 << 20, f);
+        let data =
+            read_f32s(&mut r, self.rows * self.cols).map_err(|e| Error::io(&self.path, e))?;
+        Ok(Matrix::from_vec(self.rows, self.cols, data))
+    }
+
+    /// Rows `ids` (ascending, distinct, each < `rows`) as an `ids.len() × cols` matrix; runs of
+    /// consecutive rows are read with one positioned read each.
+    pub fn read_rows(&self, ids: &[u32]) -> Result<Matrix> {
+        use std::os::unix::fs::FileExt;
+        let f = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        let row_bytes = self.cols * 4;
+        let mut out = Matrix::zeros(ids.len(), self.cols);
+        let mut buf = Vec::new();
+        let mut i = 0;
+        while i < ids.len() {
+            let mut j = i + 1;
+            while j < ids.len() && ids[j] == ids[j - 1] + 1 && j - i < 4096 {
+                j += 1;
+            }
+            buf.resize((j - i) * row_bytes, 0);
+            let at = self.offset + u64::from(ids[i]) * row_bytes as u64;
+            f.read_exact_at(&mut buf, at)
+                .map_err(|e| Error::io(&self.path, e))?;
+            let dst = &mut out.as_mut_slice()[i * self.cols..j * self.cols];
+            for (d, b) in dst.iter_mut().zip(buf.chunks_exact(4)) {
+                *d = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            }
+            i = j;
+        }
+        Ok(out)
     }
 }
