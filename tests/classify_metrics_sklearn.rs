@@ -1,25 +1,17 @@
 //! The report's figures against scikit-learn's `classification_report`, `confusion_matrix` and
 //! `multilabel_confusion_matrix` on the same predictions. Skips (with a message) without the
-//! Python venv at /work/venv or `BLAZETEXT_PYTHON`.
+//! Python with scikit-learn (`BLAZETEXT_PYTHON`, .venv/bin/python or python3).
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::Command;
 
 use blazetext::classify::metrics::{Report, Tally};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-fn python() -> Option<PathBuf> {
-    let p = std::env::var_os("BLAZETEXT_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/venv/bin/python"));
-    let ok = p.exists()
-        && Command::new(&p)
-            .args(["-c", "import sklearn"])
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-    ok.then_some(p)
+fn python() -> Option<String> {
+    common::python_with("sklearn")
 }
 
 const SCRIPT: &str = r#"
@@ -89,7 +81,6 @@ fn random_data(multi: bool, seed: u64) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
 
 fn compare(multi: bool, seed: u64) {
     let Some(py) = python() else {
-        eprintln!("skipping: no Python with scikit-learn (set BLAZETEXT_PYTHON)");
         return;
     };
     let (gold, pred) = random_data(multi, seed);

@@ -1,7 +1,9 @@
 //! gensim reads blazetext's files: `load_facebook_model` on our `.bin` (including subword
 //! vectors for out-of-vocabulary words) and `KeyedVectors.load_word2vec_format` on our `.vec`
 //! and word2vec binary files. Skipped with a message when no Python with gensim is found
-//! (`BLAZETEXT_PYTHON`, /work/venv/bin/python, .venv/bin/python or python3).
+//! (`BLAZETEXT_PYTHON`, .venv/bin/python or python3).
+
+mod common;
 
 use std::process::Command;
 
@@ -26,27 +28,7 @@ print(json.dumps(out))
 "#;
 
 fn python_with_gensim() -> Option<String> {
-    let candidates = [
-        std::env::var("BLAZETEXT_PYTHON").ok(),
-        Some("/work/venv/bin/python".to_string()),
-        Some(concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python").to_string()),
-        Some("python3".to_string()),
-    ];
-    for python in candidates.into_iter().flatten() {
-        let ok = Command::new(&python)
-            // find_spec does not import gensim (slow): it only checks that it is installed.
-            .args([
-                "-c",
-                "import importlib.util as u, sys; sys.exit(u.find_spec('gensim') is None)",
-            ])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(python);
-        }
-    }
-    eprintln!("skipping: no Python with gensim (set BLAZETEXT_PYTHON or pip install gensim)");
-    None
+    common::python_with("gensim")
 }
 
 fn model() -> FastTextFile {
