@@ -83,8 +83,10 @@ impl TrainConfig {
     /// - unsupervised: dim 100, window 5, 5 negatives, 5 epochs, lr 0.05, min count 5,
     ///   t = 1e-4, subwords off (BlazingText; fastText has them on) with n-grams 3..6 when
     ///   turned on, 2M buckets, batch size 11;
-    /// - supervised: dim 100 (fastText: 10), lr 0.1, word bigrams, 5 epochs, min count 1,
-    ///   softmax loss, no subsampling.
+    /// - supervised: dim 100 (fastText: 10), lr 0.5 (fastText: 0.1, which underfits small and
+    ///   multi-label sets: measured on TREC 0.818 → 0.894, cooking P@1 0.20 → 0.57, SMS spam
+    ///   0.980 → 0.988, SST-2 unchanged at 0.830), word bigrams, 5 epochs, min count 1, softmax
+    ///   loss, no subsampling.
     pub fn defaults(mode: Mode) -> TrainConfig {
         let supervised = mode == Mode::Supervised;
         TrainConfig {
@@ -96,7 +98,7 @@ impl TrainConfig {
             min_count: if supervised { 1 } else { 5 },
             min_count_label: 1,
             epochs: 5,
-            learning_rate: if supervised { 0.1 } else { 0.05 },
+            learning_rate: if supervised { 0.5 } else { 0.05 },
             loss: if supervised {
                 LossKind::Softmax
             } else {
@@ -137,7 +139,7 @@ impl TrainConfig {
         }
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
             return bad(format!(
-                "--learning-rate must be a positive number, got {} (typical: 0.05, supervised 0.1)",
+                "--learning-rate must be a positive number, got {} (typical: 0.05, supervised 0.5)",
                 self.learning_rate
             ));
         }
