@@ -401,3 +401,67 @@ fn foreign_model_file_is_a_clear_error() {
         .failure()
         .stderr(predicate::str::contains("not a blazetext topic model"));
 }
+
+#[test]
+fn topic_model_given_to_predict_or_nn_points_to_topics_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_sample(dir.path());
+    let m = model.to_str().unwrap();
+    let docs = write(dir.path(), "d.txt", "a song with a chorus\n");
+    for args in [
+        vec!["predict", m, docs.to_str().unwrap()],
+        vec!["nn", m, "song"],
+    ] {
+        blazetext()
+            .args(&args)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("blazetext topic model"))
+            .stderr(predicate::str::contains("blazetext topics infer"));
+    }
+}
+
+#[test]
+fn wetc_reads_fasttext_bin_and_vec_embeddings() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_sample(dir.path());
+    let prefix = dir.path().join("emb");
+    // Subword vectors give every (stemmed) top word a vector, so WETC is always defined.
+    blazetext()
+        .args(["train", "--mode", "skipgram", SAMPLE, "-o"])
+        .arg(&prefix)
+        .args([
+            "--dim",
+            "8",
+            "--min-count",
+            "1",
+            "--epochs",
+            "1",
+            "--threads",
+            "1",
+        ])
+        .args(["--subwords", "--buckets", "500", "--seed", "3", "--quiet"])
+        .assert()
+        .success();
+    for ext in ["bin", "vec"] {
+        let out = blazetext()
+            .args([
+                "topics",
+                "eval",
+                model.to_str().unwrap(),
+                SAMPLE,
+                "--json",
+                "--quiet",
+            ])
+            .arg("--embeddings")
+            .arg(prefix.with_extension(ext))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let w = v["wetc"].as_f64().unwrap_or(f64::NAN);
+        assert!((-1.0..=1.0).contains(&w), ".{ext}: wetc {w}");
+    }
+}

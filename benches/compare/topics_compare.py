@@ -157,7 +157,8 @@ def octis(a, rows):
         for k in (10, 20, 30, 40, 50):
             model = os.path.join(a.out, f"octis-{name}-{k}.ntm")
             # The OCTIS text is already preprocessed: split on whitespace only, keep every word.
-            sh([a.bin, "topics", "train", docs, "-k", str(k), "-o", model, "--whitespace",
+            sh([a.bin, "topics", "train", docs, "-k", str(k), "-o", model, "--tokenizer", "whitespace",
+                "--stopwords", "none", "--stemmer", "none",
                 "--min-df", "1", "--max-df", "1.0", "--max-vocab", "100000", "--seed", "1",
                 "--threads", str(a.threads), "--quiet"] + a.ntm_args)
             ev = json.loads(sh([a.bin, "topics", "eval", model, docs, "--json", "--quiet"])[0])

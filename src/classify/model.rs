@@ -173,6 +173,10 @@ impl Classifier {
         }
         let format = crate::io::sniff(path)?;
         if format != crate::io::FileFormat::FastTextBin {
+            crate::topics::model::reject_topic_model(
+                path,
+                "predict, test and report need a classifier (`blazetext train --mode supervised`)",
+            )?;
             return Err(not_a_classifier(path, format.describe()));
         }
         let (file, disk) = FastTextFile::read_lazy(path)?;

@@ -1,6 +1,6 @@
 //! `blazetext topics …`: train, infer, show, eval, sweep and bow (export for other tools).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -191,7 +191,7 @@ pub struct EvalArgs {
     pub text_field: Option<String>,
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
-    /// Word embeddings (.vec) for WETC.
+    /// Word embeddings for WETC: fastText .bin, word2vec .vec or word2vec binary.
     #[arg(long)]
     pub embeddings: Option<PathBuf>,
     /// Top words per topic for NPMI, TU and WETC.
@@ -734,7 +734,13 @@ fn eval_cmd(g: &GlobalArgs, a: &EvalArgs) -> Result<()> {
             .flatten()
             .map(|&w| model.meta.vocab[w as usize].as_str())
             .collect();
-        let vectors = metrics::read_vec_subset(path, &wanted)?;
+        // crate::io reads fastText .bin (subword vectors for unseen words too), word2vec text
+        // and binary, recognised by content.
+        let embeddings = crate::io::WordVectorModel::load(path)?;
+        let vectors: HashMap<String, Vec<f32>> = wanted
+            .into_iter()
+            .filter_map(|w| Some((w.to_string(), embeddings.word_vector(w)?)))
+            .collect();
         let (m, _) = metrics::wetc(&tops, &model.meta.vocab, &vectors);
         result["wetc"] = json!(m);
     }

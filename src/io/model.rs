@@ -51,6 +51,10 @@ impl WordVectorModel {
                 WordVectorModel::from_word_vectors(word2vec::read_any(path)?)
             }
             other => {
+                crate::topics::model::reject_topic_model(
+                    path,
+                    "this command needs word vectors (a fastText .bin or a word2vec file)",
+                )?;
                 let what = if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
                     "an empty file"
                 } else {

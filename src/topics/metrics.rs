@@ -15,14 +15,9 @@
 //!   words are left out of the mean);
 //! * perplexity = exp(Σ_d loss_d / Σ_d N_d), loss_d the deterministic negative ELBO.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
-
-use crate::{Error, Result};
+use std::collections::HashMap;
 
 /// Word id used in token sequences for tokens outside the model vocabulary.
 pub const UNKNOWN: u32 = u32::MAX;
@@ -251,55 +246,6 @@ pub fn topic_similarity(tops: &[Vec<u32>]) -> TopicSimilarity {
     }
 }
 
-/// Reads the vectors of `wanted` words from a word2vec/fastText text `.vec` file (header line
-/// "count dim", then "word v1 … vdim"). Only the needed rows are kept.
-pub fn read_vec_subset(
-    path: &Path,
-    wanted: &std::collections::HashSet<&str>,
-) -> Result<HashMap<String, Vec<f32>>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut lines = BufReader::new(file).lines();
-    let header = lines
-        .next()
-        .transpose()
-        .map_err(|e| Error::io(path, e))?
-        .ok_or_else(|| Error::input(path, Some(1), "empty embeddings file"))?;
-    let dim: usize = header
-        .split_whitespace()
-        .nth(1)
-        .and_then(|d| d.parse().ok())
-        .ok_or_else(|| {
-            Error::input(
-                path,
-                Some(1),
-                "expected a `.vec` header `<words> <dim>`; give a text .vec file",
-            )
-        })?;
-    let mut out = HashMap::new();
-    for (i, line) in lines.enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        let mut parts = line.split(' ');
-        let Some(word) = parts.next() else { continue };
-        if !wanted.contains(word) {
-            continue;
-        }
-        let v: Vec<f32> = parts
-            .filter(|s| !s.is_empty())
-            .map(|s| s.parse::<f32>())
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|_| Error::input(path, Some(i as u64 + 2), "non-numeric vector component"))?;
-        if v.len() != dim {
-            return Err(Error::input(
-                path,
-                Some(i as u64 + 2),
-                format!("vector has {} components, header says {dim}", v.len()),
-            ));
-        }
-        out.insert(word.to_string(), v);
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,19 +334,5 @@ mod tests {
         let s = topic_similarity(&distinct);
         assert!(!s.collapsed && s.near_duplicate_pairs == 0);
         assert!((s.mean_jaccard - 0.2 / 3.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn vec_reader_keeps_wanted_rows_and_checks_width() {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("e.vec");
-        std::fs::write(&p, "3 2\na 1 0\nb 0 1\nc 1 1\n").unwrap();
-        let wanted: std::collections::HashSet<&str> = ["a", "c", "z"].into_iter().collect();
-        let v = read_vec_subset(&p, &wanted).unwrap();
-        assert_eq!(v.len(), 2);
-        assert_eq!(v["c"], vec![1.0, 1.0]);
-        std::fs::write(&p, "3 2\na 1 0 5\n").unwrap();
-        let e = read_vec_subset(&p, &wanted).unwrap_err().to_string();
-        assert!(e.contains("e.vec:2"), "{e}");
     }
 }

@@ -200,6 +200,22 @@ pub fn peek_kind(path: &Path) -> Option<String> {
     (head["format"] == FORMAT).then(|| head["kind"].as_str().map(String::from))?
 }
 
+/// Fails with a message that points to `blazetext topics` when `path` is a topic model; other
+/// commands call it before reporting a file as an unknown format.
+/// `needs` says what the calling command wanted instead.
+pub fn reject_topic_model(path: &Path, needs: &str) -> Result<()> {
+    if peek_kind(path).as_deref() == Some(KIND) {
+        return Err(Error::model(
+            path,
+            format!(
+                "this is a blazetext topic model, but {needs}. Use `blazetext topics infer` for topic weights or `blazetext topics show` for \
+                 top words"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
