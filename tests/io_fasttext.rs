@@ -2,61 +2,17 @@
 //! installed) compatibility in both directions, including out-of-vocabulary words built from
 //! subword rows.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use blazetext::io::{
-    fasttext::VERSION, word2vec, DictEntry, FastTextArgs, FastTextFile, Loss, ModelName,
-    WordVectorModel,
+    fasttext::VERSION, word2vec, FastTextArgs, FastTextFile, Loss, ModelName, WordVectorModel,
 };
 use blazetext::matrix::Matrix;
 
-/// Deterministic pseudo-random floats (a 64-bit LCG), so tests need no RNG crate.
-fn floats(n: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 40) as f32 / (1u64 << 24) as f32) - 0.5
-        })
-        .collect()
-}
-
-fn entries(words: &[&str]) -> Vec<DictEntry> {
-    words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| DictEntry {
-            text: w.to_string(),
-            count: 100 - i as u64,
-        })
-        .collect()
-}
-
-/// A blazetext-built skip-gram model with subwords (random rows).
-fn synthetic_skipgram() -> FastTextFile {
-    let words = entries(&["</s>", "the", "naïve", "café", "日本", "word"]);
-    let (dim, bucket) = (8, 97);
-    let rows = words.len() + bucket;
-    FastTextFile {
-        args: FastTextArgs {
-            dim: dim as i32,
-            bucket: bucket as i32,
-            minn: 2,
-            maxn: 4,
-            ..FastTextArgs::default()
-        },
-        ntokens: 1234,
-        input: Matrix::from_vec(rows, dim, floats(rows * dim, 1)),
-        output: Matrix::from_vec(words.len(), dim, floats(words.len() * dim, 2)),
-        words,
-        labels: Vec::new(),
-    }
-}
+use common::{entries, floats, synthetic_skipgram};
 
 fn fasttext_cli() -> Option<&'static str> {
     let path = "/usr/bin/fasttext";

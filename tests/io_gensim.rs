@@ -7,8 +7,7 @@ mod common;
 
 use std::process::Command;
 
-use blazetext::io::{word2vec, DictEntry, FastTextArgs, FastTextFile, WordVectorModel};
-use blazetext::matrix::Matrix;
+use blazetext::io::{word2vec, WordVectorModel};
 
 const SCRIPT: &str = r#"
 import json, sys
@@ -31,38 +30,6 @@ fn python_with_gensim() -> Option<String> {
     common::python_with("gensim")
 }
 
-fn model() -> FastTextFile {
-    let words: Vec<DictEntry> = ["</s>", "the", "naïve", "café", "日本", "word"]
-        .iter()
-        .enumerate()
-        .map(|(i, w)| DictEntry {
-            text: w.to_string(),
-            count: 50 - i as u64,
-        })
-        .collect();
-    let (dim, bucket) = (6, 53);
-    let rows = words.len() + bucket;
-    let data = |n: usize, k: usize| {
-        (0..n)
-            .map(|i| ((i * k % 101) as f32 - 50.0) / 64.0)
-            .collect()
-    };
-    FastTextFile {
-        args: FastTextArgs {
-            dim: dim as i32,
-            bucket: bucket as i32,
-            minn: 2,
-            maxn: 4,
-            ..FastTextArgs::default()
-        },
-        ntokens: 500,
-        input: Matrix::from_vec(rows, dim, data(rows * dim, 37)),
-        output: Matrix::from_vec(words.len(), dim, data(words.len() * dim, 13)),
-        words,
-        labels: Vec::new(),
-    }
-}
-
 fn close(a: &[f32], b: &[f64], what: &str) {
     assert_eq!(a.len(), b.len(), "{what}");
     for (x, y) in a.iter().zip(b) {
@@ -78,7 +45,7 @@ fn gensim_reads_bin_vec_and_word2vec_binary() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (bin, vec, w2v) = (d.join("m.bin"), d.join("m.vec"), d.join("m.w2v"));
-    model().write(&bin).unwrap();
+    common::synthetic_skipgram().write(&bin).unwrap();
     let ours = WordVectorModel::load(&bin).unwrap();
     let vectors = ours.vocab_vectors();
     word2vec::write_text(&vec, ours.words(), &vectors).unwrap();
