@@ -68,10 +68,27 @@ def read_csv_matrix(text):
     return np.array([[float(v) for v in line.split(",")] for line in text.splitlines() if line])
 
 
+def strip_posts(src, dst):
+    """Removes each post's headers, quoted replies and signature with scikit-learn's own helpers
+    (what `fetch_20newsgroups(remove=("headers", "footers", "quotes"))` does, the usual topic
+    model setup): with them, the strongest topics are posters' names and e-mail addresses."""
+    from sklearn.datasets._twenty_newsgroups import (strip_newsgroup_footer,
+                                                     strip_newsgroup_header,
+                                                     strip_newsgroup_quoting)
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as g:
+        for line in f:
+            doc = json.loads(line)
+            text = strip_newsgroup_header(doc["text"])
+            doc["text"] = strip_newsgroup_footer(strip_newsgroup_quoting(text))
+            g.write(json.dumps(doc) + "\n")
+
+
 def newsgroups(a, rows):
     d = os.path.join(a.corpora, "20newsgroups")
-    train_j = os.path.join(d, "20news-bydate-train.jsonl")
-    test_j = os.path.join(d, "20news-bydate-test.jsonl")
+    train_j = os.path.join(a.out, "20news-bydate-train.jsonl")
+    test_j = os.path.join(a.out, "20news-bydate-test.jsonl")
+    for p in (train_j, test_j):
+        strip_posts(os.path.join(d, os.path.basename(p)), p)
     labels = {}
     for name, p in (("train", train_j), ("test", test_j)):
         with open(p, encoding="utf-8") as f:

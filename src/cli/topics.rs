@@ -16,7 +16,7 @@ use crate::topics::docs;
 use crate::topics::infer::{self, OutputFormat};
 use crate::topics::metrics::{self, Window};
 use crate::topics::model::{Meta, TopicModel, FORMAT, KIND, VERSION};
-use crate::topics::ntm::{Activation, Architecture, DecoderKind, Prior};
+use crate::topics::ntm::{Activation, Architecture, DecoderKind, Ntm, Prior, DEFAULT_RELEVANCE};
 use crate::topics::optim::{OptimConfig, OptimizerKind};
 use crate::topics::train::{self, TrainConfig};
 use crate::vocab::{DfBound, VocabOptions};
@@ -93,8 +93,14 @@ pub struct ModelArgs {
     pub alpha: f32,
     #[arg(long, value_enum, default_value_t = DecoderKind::ProductOfExperts)]
     pub decoder: DecoderKind,
+    /// Batch norm on the encoder outputs μ and log σ²
     #[arg(long, default_value_t = true, action = ArgAction::Set)]
     pub batch_norm: bool,
+    /// Batch norm on the product-of-experts decoder logits, as ProdLDA. Off by default: it makes
+    /// each word's scale in β arbitrary, and the topics' top words then drift to rare words
+    /// (20 Newsgroups NPMI 0.09 with it, 0.28 without; BENCHMARKS.md).
+    #[arg(long, default_value_t = false, action = ArgAction::Set)]
+    pub decoder_batch_norm: bool,
     #[arg(long, value_enum, default_value_t = OptimizerKind::Adam)]
     pub optimizer: OptimizerKind,
     /// Step size (SageMaker's default 0.01; ProdLDA's 0.002 learns far more slowly here).
@@ -166,7 +172,11 @@ pub struct ShowArgs {
     /// Words per topic.
     #[arg(short = 'n', long = "top", default_value_t = 10)]
     pub top: usize,
-    /// Give each topic a short label from its most relevant words.
+    /// Rank words by relevance λ·log p(w|topic) + (1 − λ)·log(p(w|topic) / p(w)): 1 ranks by
+    /// probability in the topic, 0 by lift over the background.
+    #[arg(long, default_value_t = DEFAULT_RELEVANCE, value_parser = relevance_arg)]
+    pub relevance: f32,
+    /// Give each topic a short label from its most relevant words (λ = 0.6, pyLDAvis's choice).
     #[arg(long)]
     pub labels: bool,
     /// Write the K × V topic-word matrix as TSV (header: the vocabulary).
@@ -197,6 +207,9 @@ pub struct EvalArgs {
     /// Top words per topic for NPMI, TU and WETC.
     #[arg(short = 'n', long = "top", default_value_t = 10)]
     pub top: usize,
+    /// How top words are ranked (see `topics show --relevance`).
+    #[arg(long, default_value_t = DEFAULT_RELEVANCE, value_parser = relevance_arg)]
+    pub relevance: f32,
 }
 
 #[derive(Debug, Args)]
@@ -273,6 +286,7 @@ fn apply_hyperparameters(m: &mut ModelArgs, text: &str) -> Result<()> {
                 m.clip_gradient = (c > 0.0).then_some(c);
             }
             "batch_norm" => m.batch_norm = v.trim().eq_ignore_ascii_case("true"),
+            "decoder_batch_norm" => m.decoder_batch_norm = v.trim().eq_ignore_ascii_case("true"),
             "encoder_layers" => m.encoder_layers = v.clone(),
             "encoder_layers_activation" => {
                 m.encoder_layers_activation = Activation::from_str(v.trim(), true)
@@ -283,8 +297,8 @@ fn apply_hyperparameters(m: &mut ModelArgs, text: &str) -> Result<()> {
                 return Err(Error::config(format!(
                     "unknown hyperparameter `{key}`; known: num_topics, feature_dim, \
                      mini_batch_size, epochs, encoder_layers, encoder_layers_activation, \
-                     optimizer, tolerance, num_patience_epochs, batch_norm, rescale_gradient, \
-                     clip_gradient, weight_decay, learning_rate, sub_sample"
+                     optimizer, tolerance, num_patience_epochs, batch_norm, decoder_batch_norm, \
+                     rescale_gradient, clip_gradient, weight_decay, learning_rate, sub_sample"
                 )))
             }
         }
@@ -339,6 +353,7 @@ fn train_config(m: &ModelArgs, n_words: usize, k: Option<usize>) -> Result<Train
             alpha: m.alpha,
             decoder: m.decoder,
             batch_norm: m.batch_norm,
+            decoder_batch_norm: m.decoder_batch_norm,
         },
         optim: OptimConfig {
             kind: m.optimizer,
@@ -430,12 +445,19 @@ fn doc_sets(bow: &Bow) -> Vec<Vec<u32>> {
     (0..bow.n_docs()).map(|d| bow.doc(d).0.to_vec()).collect()
 }
 
+fn relevance_arg(s: &str) -> std::result::Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a number from 0 to 1")),
+    }
+}
+
 /// Metrics of a model on reference documents (document co-occurrence NPMI needs only the bag).
-fn quality(ntm: &crate::topics::ntm::Ntm, reference: &Bow, top: usize) -> serde_json::Value {
-    let phi = ntm.topic_word();
-    let tops = metrics::top_words(&phi, top);
+fn quality(ntm: &Ntm, reference: &Bow, top: usize, relevance: f32) -> serde_json::Value {
+    let ranked = ntm.relevance(relevance);
+    let tops = metrics::top_words(&ranked, top);
     let coherence = metrics::npmi(&tops, &doc_sets(reference), Window::Document);
-    let td = metrics::topic_diversity(&metrics::top_words(&phi, 25));
+    let td = metrics::topic_diversity(&metrics::top_words(&ranked, 25));
     let (tu, _) = metrics::topic_uniqueness(&tops);
     let (loss, words) = train::elbo(ntm, reference);
     let sim = metrics::topic_similarity(&tops);
@@ -464,13 +486,13 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
     let (ntm, report) = train::train(&cfg, &data.train, data.validation.as_ref(), |l, m| {
         if !quiet {
             // Coherence and diversity as training goes; cheap next to an epoch.
-            let phi = m.topic_word();
+            let ranked = m.relevance(DEFAULT_RELEVANCE);
             let npmi = metrics::npmi(
-                &metrics::top_words(&phi, 10),
+                &metrics::top_words(&ranked, 10),
                 &reference_sets,
                 Window::Document,
             );
-            let td = metrics::topic_diversity(&metrics::top_words(&phi, 25));
+            let td = metrics::topic_diversity(&metrics::top_words(&ranked, 25));
             log::info(format!(
                 "epoch {:>3}  loss {:.2}{}  npmi {:.3}  td25 {:.3}  ({:.1} s)",
                 l.epoch,
@@ -484,7 +506,7 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
             ));
         }
     })?;
-    let metrics = quality(&ntm, reference, 10);
+    let metrics = quality(&ntm, reference, 10, DEFAULT_RELEVANCE);
     if metrics["topic_similarity"]["collapsed"] == json!(true) {
         log::warn(format!(
             "component collapse — many topics share their top words (mean Jaccard {:.2}, {} \
@@ -595,31 +617,14 @@ fn infer_cmd(a: &InferArgs) -> Result<()> {
     Ok(())
 }
 
-/// Up to three words per topic ranked by pyLDAvis relevance (λ = 0.6), which favours words
+/// Three words per topic ranked by relevance with pyLDAvis's λ = 0.6, which favours words
 /// frequent in the topic and rarer elsewhere.
-fn labels(phi: &ndarray::Array2<f32>, vocab: &[String]) -> Vec<String> {
-    let k = phi.nrows() as f64;
-    let marginal: Vec<f64> = phi
-        .columns()
-        .into_iter()
-        .map(|c| c.iter().map(|&v| v as f64).sum::<f64>() / k)
-        .collect();
-    phi.rows()
-        .into_iter()
-        .map(|row| {
-            let mut scored: Vec<(f64, usize)> = row
-                .iter()
-                .enumerate()
-                .map(|(w, &p)| {
-                    let p = (p as f64).max(1e-30);
-                    (0.6 * p.ln() + 0.4 * (p / marginal[w].max(1e-30)).ln(), w)
-                })
-                .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            scored
-                .iter()
-                .take(3)
-                .map(|&(_, w)| vocab[w].as_str())
+fn labels(ntm: &Ntm, vocab: &[String]) -> Vec<String> {
+    metrics::top_words(&ntm.relevance(0.6), 3)
+        .iter()
+        .map(|top| {
+            top.iter()
+                .map(|&w| vocab[w as usize].as_str())
                 .collect::<Vec<_>>()
                 .join("-")
         })
@@ -630,8 +635,8 @@ fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
     let model = TopicModel::load(&a.model)?;
     let phi = model.ntm.topic_word();
     let vocab = &model.meta.vocab;
-    let tops = metrics::top_words(&phi, a.top);
-    let names = a.labels.then(|| labels(&phi, vocab));
+    let tops = metrics::top_words(&model.ntm.relevance(a.relevance), a.top);
+    let names = a.labels.then(|| labels(&model.ntm, vocab));
     if g.json {
         let topics: Vec<_> = tops
             .iter()
@@ -718,9 +723,8 @@ fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
 fn eval_cmd(g: &GlobalArgs, a: &EvalArgs) -> Result<()> {
     let model = TopicModel::load(&a.model)?;
     let (bow, tokens) = read_for_model(&model, &a.docs, a.input_format, a.text_field.as_deref())?;
-    let phi = model.ntm.topic_word();
-    let tops = metrics::top_words(&phi, a.top);
-    let mut result = quality(&model.ntm, &bow, a.top);
+    let tops = metrics::top_words(&model.ntm.relevance(a.relevance), a.top);
+    let mut result = quality(&model.ntm, &bow, a.top, a.relevance);
     result["documents"] = json!(bow.n_docs());
     result["npmi_document_per_topic"] =
         json!(metrics::npmi(&tops, &doc_sets(&bow), Window::Document).per_topic);
@@ -788,7 +792,7 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
         let (ntm, report) = train::train(&cfg, &data.train, Some(&held_out), |l, _| {
             log::info(format!("K={k} epoch {} loss {:.2}", l.epoch, l.train_loss));
         })?;
-        let mut q = quality(&ntm, &held_out, 10);
+        let mut q = quality(&ntm, &held_out, 10, DEFAULT_RELEVANCE);
         q["num_topics"] = json!(k);
         q["seconds"] = json!(report.seconds);
         if let Some(dir) = &a.output_dir {

@@ -48,6 +48,10 @@ pub fn tokenize(
 }
 
 /// The vocabulary of tokenised documents, pruned with `options` (a document = one token list).
+/// `max_vocab_size` keeps the words found in the most documents (ties by count, then text), as
+/// gensim's `filter_extremes(keep_n=…)` does: ranking by total count would let a few documents
+/// with long runs of one token (uuencoded attachments, signatures, tables) fill the vocabulary
+/// with words no other document shares, and such words can only make incoherent topics.
 pub fn vocabulary(docs: &[Vec<String>], options: &VocabOptions) -> Result<Vocab> {
     let mut tally: HashMap<&str, (u64, u64, usize)> = HashMap::new();
     let mut ntokens = 0u64;
@@ -70,7 +74,26 @@ pub fn vocabulary(docs: &[Vec<String>], options: &VocabOptions) -> Result<Vocab>
             doc_freq,
         })
         .collect();
-    Vocab::from_entries(entries, Vec::new(), ntokens, docs.len() as u64).prune(options)
+    let all = Vocab::from_entries(entries, Vec::new(), ntokens, docs.len() as u64);
+    let filtered = all.prune(&VocabOptions {
+        max_vocab_size: None,
+        ..options.clone()
+    })?;
+    let mut words = filtered.words().to_vec();
+    words.sort_by(|a, b| {
+        (b.doc_freq, b.count)
+            .cmp(&(a.doc_freq, a.count))
+            .then_with(|| a.text.cmp(&b.text))
+    });
+    if let Some(max) = options.max_vocab_size {
+        words.truncate(max);
+    }
+    Ok(Vocab::from_entries(
+        words,
+        Vec::new(),
+        ntokens,
+        docs.len() as u64,
+    ))
 }
 
 fn json_text(line: &str, field: &str) -> std::result::Result<String, String> {
@@ -144,6 +167,21 @@ mod tests {
         assert_eq!(bow.doc_len(1), 0.0);
         let seqs = to_sequences(&[vec!["run".into(), "zzz".into()]], |t| vocab.word_id(t));
         assert_eq!(seqs[0][1], crate::topics::metrics::UNKNOWN);
+    }
+
+    #[test]
+    fn max_vocab_size_keeps_the_words_in_most_documents() {
+        let doc = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let docs = [doc("uu uu uu uu gpu"), doc("gpu card"), doc("card gpu")];
+        let opts = VocabOptions {
+            max_vocab_size: Some(2),
+            ..VocabOptions::default()
+        };
+        let vocab = vocabulary(&docs, &opts).unwrap();
+        let words: Vec<_> = vocab.words().iter().map(|e| e.text.as_str()).collect();
+        // `uu` has the highest count (4) but is in one document only.
+        assert_eq!(words, ["gpu", "card"]);
+        assert_eq!(vocab.words()[0].doc_freq, 3);
     }
 
     #[test]

@@ -23,6 +23,10 @@ use super::bow::Bow;
 use super::linalg::{self, TopicRng};
 use crate::{Error, Result};
 
+/// Default λ of `Ntm::relevance` for top words: mostly lift, a little probability, which
+/// keeps words that are exclusive to a topic but too rare to recur in other documents out of
+/// the top words (chosen on 20 Newsgroups, BENCHMARKS.md).
+pub const DEFAULT_RELEVANCE: f32 = 0.2;
 const BN_EPS: f32 = 1e-3;
 const BN_MOMENTUM: f32 = 0.1;
 
@@ -100,7 +104,17 @@ pub struct Architecture {
     pub prior: Prior,
     pub alpha: f32,
     pub decoder: DecoderKind,
+    /// Batch norm on the encoder's μ and log σ² (keeps the posterior from collapsing to the prior).
     pub batch_norm: bool,
+    /// Batch norm on the product-of-experts decoder's logits (ProdLDA). Without it, each topic
+    /// row of β is a log-ratio against the background, and `--weight-decay` acts as a Gaussian
+    /// prior on it.
+    #[serde(default = "enabled")]
+    pub decoder_batch_norm: bool,
+}
+
+fn enabled() -> bool {
+    true
 }
 
 impl Architecture {
@@ -130,6 +144,11 @@ impl Architecture {
             )));
         }
         Ok(())
+    }
+
+    /// Whether the decoder logits are batch-normalised (only the product of experts has them).
+    pub fn has_decoder_batch_norm(&self) -> bool {
+        self.decoder_batch_norm && self.decoder == DecoderKind::ProductOfExperts
     }
 
     /// Prior mean and variance of each latent unit.
@@ -166,14 +185,12 @@ impl Architecture {
 
     /// Batch-norm running statistics (mean and variance rows), in storage order.
     pub fn stat_shapes(&self) -> Vec<(String, (usize, usize))> {
-        if !self.batch_norm {
-            return Vec::new();
+        let mut out = Vec::new();
+        if self.batch_norm {
+            out.push(("bn.mu".to_string(), (2, self.n_topics)));
+            out.push(("bn.logvar".to_string(), (2, self.n_topics)));
         }
-        let mut out = vec![
-            ("bn.mu".to_string(), (2, self.n_topics)),
-            ("bn.logvar".to_string(), (2, self.n_topics)),
-        ];
-        if self.decoder == DecoderKind::ProductOfExperts {
+        if self.has_decoder_batch_norm() {
             out.push(("bn.decoder".to_string(), (2, self.n_words)));
         }
         out
@@ -472,11 +489,49 @@ impl Ntm {
         mu
     }
 
-    /// Topic-word distributions: row k is softmax(β_k), a probability distribution over words.
+    /// Topic-word distributions, rows that sum to 1. Product of experts: row k is the decoder's
+    /// output for a document entirely about topic k (θ = e_k), softmax(β_k + b) (β_k through
+    /// the decoder batch norm's running statistics when it has one). Mixture: softmax(β_k).
     pub fn topic_word(&self) -> Array2<f32> {
         let mut phi = self.beta().clone();
+        if self.arch.has_decoder_batch_norm() {
+            bn_eval(&mut phi, self.stats.last().expect("decoder statistics"));
+        }
+        if let Some(i) = self.idx_decoder_bias() {
+            add_bias(&mut phi, &self.params[i]);
+        }
         linalg::softmax_rows(&mut phi);
         phi
+    }
+
+    /// The word distribution topics are measured against: the decoder's background softmax(b)
+    /// for the product of experts, the mean topic for the mixture.
+    pub fn background(&self, phi: &Array2<f32>) -> Array1<f32> {
+        match self.idx_decoder_bias() {
+            Some(i) => {
+                let mut b = self.params[i].clone();
+                linalg::softmax_rows(&mut b);
+                b.row(0).to_owned()
+            }
+            None => phi.mean_axis(Axis(0)).expect("at least two topics"),
+        }
+    }
+
+    /// Relevance of each word to each topic (Sievert & Shirley 2014):
+    /// λ log φ_kw + (1 − λ) log(φ_kw / p_w), p the background. λ = 1 ranks words by probability
+    /// in the topic (frequent words everywhere), λ = 0 by lift over the background (rare words
+    /// exclusive to the topic); top words are the most relevant ones.
+    pub fn relevance(&self, lambda: f32) -> Array2<f32> {
+        let phi = self.topic_word();
+        let background = self.background(&phi);
+        let mut r = phi;
+        Zip::from(r.rows_mut()).par_for_each(|mut row| {
+            Zip::from(&mut row).and(&background).for_each(|v, &p| {
+                let log_phi = v.max(f32::MIN_POSITIVE).ln();
+                *v = log_phi - (1.0 - lambda) * p.max(f32::MIN_POSITIVE).ln();
+            })
+        });
+        r
     }
 
     /// Forward pass. With `noise`, training mode (sampled z, dropout, batch statistics);
@@ -537,13 +592,13 @@ impl Ntm {
             DecoderKind::ProductOfExperts => {
                 let mut eta = linalg::dot(theta_in.view(), self.beta().view());
                 let mut bn = None;
-                if self.arch.batch_norm {
+                if self.arch.has_decoder_batch_norm() {
                     if noise.is_some() {
                         let (e, c) = bn_train(&eta);
                         eta = e;
                         bn = Some(c);
                     } else {
-                        bn_eval(&mut eta, &self.stats[2]);
+                        bn_eval(&mut eta, self.stats.last().expect("decoder statistics"));
                     }
                 }
                 add_bias(&mut eta, &self.params[self.idx_decoder_bias().unwrap()]);
@@ -569,7 +624,8 @@ impl Ntm {
                 (recon, DecoderCache::Poe { p: eta, bn })
             }
             DecoderKind::Mixture => {
-                let phi = self.topic_word();
+                let mut phi = self.beta().clone();
+                linalg::softmax_rows(&mut phi);
                 let mut p_nnz = Vec::with_capacity(x.nnz());
                 let mut recon = Vec::with_capacity(x.n_docs());
                 for d in 0..x.n_docs() {
@@ -776,6 +832,7 @@ impl Ntm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::topics::metrics;
 
     fn tiny_bow() -> Bow {
         let mut x = Bow::new(7);
@@ -796,6 +853,7 @@ mod tests {
             alpha: 1.0,
             decoder,
             batch_norm: bn,
+            decoder_batch_norm: bn,
         }
     }
 
@@ -851,6 +909,21 @@ mod tests {
             ),
             0.0,
         );
+    }
+
+    #[test]
+    fn gradients_poe_encoder_bn_without_decoder_bn() {
+        let a = Architecture {
+            decoder_batch_norm: false,
+            ..arch(
+                Activation::Softplus,
+                Prior::Dirichlet,
+                DecoderKind::ProductOfExperts,
+                true,
+            )
+        };
+        assert_eq!(a.stat_shapes().len(), 2);
+        grad_check(a, 0.0);
     }
 
     #[test]
@@ -951,6 +1024,41 @@ mod tests {
         for row in m.topic_word().rows() {
             assert!(((row.sum() as f64) - 1.0).abs() < 1e-5);
         }
+    }
+
+    #[test]
+    fn relevance_moves_from_lift_to_probability() {
+        let a = Architecture {
+            decoder_batch_norm: false,
+            ..arch(
+                Activation::Softplus,
+                Prior::Dirichlet,
+                DecoderKind::ProductOfExperts,
+                true,
+            )
+        };
+        let mut m = Ntm::new(a, &mut linalg::rng(1)).unwrap();
+        // Background: word 0 common, word 1 rare; topic 0 lifts word 1 by e² and word 0 by e.
+        let (ib, id) = (m.idx_beta(), m.idx_decoder_bias().unwrap());
+        m.params[id] =
+            Array2::from_shape_vec((1, 7), vec![3.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0]).unwrap();
+        m.params[ib].fill(0.0);
+        m.params[ib][[0, 0]] = 1.0;
+        m.params[ib][[0, 1]] = 2.0;
+        let phi = m.topic_word();
+        // φ₀ = softmax(β₀ + b): hand-computed from the logits [4, 1, 0, 0, 0, 0, 0].
+        let z = 4f32.exp() + 1f32.exp() + 5.0;
+        assert!((phi[[0, 0]] - 4f32.exp() / z).abs() < 1e-6);
+        let top = |lambda: f32| metrics::top_words(&m.relevance(lambda), 1)[0][0];
+        assert_eq!(top(1.0), 0, "λ = 1 ranks by probability in the topic");
+        assert_eq!(top(0.0), 1, "λ = 0 ranks by lift over the background");
+        // λ log φ + (1 − λ) log(φ / p) = β + λ b + a per-topic constant.
+        let r = m.relevance(0.25);
+        let gap = r[[0, 0]] - r[[0, 1]];
+        assert!(
+            (gap - ((1.0 + 0.25 * 3.0) - (2.0 - 0.25))).abs() < 1e-5,
+            "{gap}"
+        );
     }
 
     #[test]

@@ -137,7 +137,7 @@ pub fn train(
         let (mut total, mut n) = (0.0f64, 0usize);
         for chunk in order[..per_epoch].chunks(cfg.mini_batch_size) {
             // Batch norm needs at least two documents to standardise over.
-            if chunk.len() < 2 && cfg.arch.batch_norm {
+            if chunk.len() < 2 && (cfg.arch.batch_norm || cfg.arch.has_decoder_batch_norm()) {
                 continue;
             }
             let batch = data.select(chunk);
@@ -221,6 +221,7 @@ pub(crate) mod tests {
                 alpha: 1.0,
                 decoder: DecoderKind::ProductOfExperts,
                 batch_norm: true,
+                decoder_batch_norm: true,
             },
             optim: OptimConfig {
                 kind: OptimizerKind::Adam,
