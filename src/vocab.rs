@@ -2,7 +2,7 @@
 //! ids sorted by frequency, subsampling probabilities, TSV save/load and statistics.
 
 use crate::corpus::Corpus;
-use crate::text::{Pipeline, Processor};
+use crate::text::{Pipeline, Processor, TokenMap};
 use crate::{Error, Result};
 use hashbrown::HashMap;
 use serde::Serialize;
@@ -99,15 +99,16 @@ impl VocabOptions {
 struct Tally {
     count: u64,
     doc_freq: u64,
-    /// The last document (1-based, within this `Counts`) the token was seen in.
+    /// The last document (1-based, within this `Counts`) the token was seen in, so that a
+    /// token repeated on a line adds to `doc_freq` once.
     last_doc: u64,
 }
 
 /// Raw counts before pruning.
 #[derive(Debug, Clone, Default)]
 pub struct Counts {
-    words: HashMap<String, Tally>,
-    labels: HashMap<String, Tally>,
+    words: TokenMap<Tally>,
+    labels: TokenMap<Tally>,
     /// Word tokens (labels excluded).
     pub ntokens: u64,
     /// Lines.
@@ -139,7 +140,7 @@ impl Counts {
                     *ntokens += 1;
                     &mut *words
                 };
-                let tally = table.entry_ref(token).or_default();
+                let tally = table.get_or_insert_with(token, Tally::default);
                 tally.count += 1;
                 if tally.last_doc != doc {
                     tally.last_doc = doc;
@@ -149,6 +150,7 @@ impl Counts {
         }
     }
 
+    /// Adds `other` (counted over other documents) to these counts.
     fn merge(&mut self, other: Counts) {
         for (mine, theirs) in [
             (&mut self.words, other.words),
@@ -158,8 +160,8 @@ impl Counts {
                 *mine = theirs;
                 continue;
             }
-            for (key, tally) in theirs {
-                let t = mine.entry(key).or_default();
+            for (key, tally) in theirs.iter() {
+                let t = mine.get_or_insert_with(key, Tally::default);
                 t.count += tally.count;
                 t.doc_freq += tally.doc_freq;
             }
@@ -168,22 +170,20 @@ impl Counts {
         self.ndocs += other.ndocs;
     }
 
-    /// Counts a whole corpus in parallel.
+    /// Counts a whole corpus in parallel: each thread counts its chunks into its own table and
+    /// the tables are merged once at the end (the result does not depend on the thread count).
     pub fn from_corpus(corpus: &Corpus, pipeline: &Pipeline) -> Result<Counts> {
         let processor = pipeline.processor()?;
-        let mut total = Counts::default();
-        corpus.par_map_chunks_with(
-            || processor.clone(),
-            |processor, chunk| {
-                let mut counts = Counts::default();
+        let (states, _) = corpus.par_fold_chunks(
+            || (processor.clone(), Counts::default()),
+            |(processor, counts), chunk| {
                 counts.add_lines(processor, chunk.lines().map(|(_, l)| l));
-                counts
-            },
-            |counts| {
-                total.merge(counts);
-                Ok(())
             },
         )?;
+        let mut total = Counts::default();
+        for (_, counts) in states {
+            total.merge(counts);
+        }
         Ok(total)
     }
 
@@ -191,7 +191,7 @@ impl Counts {
     pub fn word_counts(&self) -> HashMap<String, u64> {
         self.words
             .iter()
-            .map(|(w, t)| (w.clone(), t.count))
+            .map(|(w, t)| (w.to_string(), t.count))
             .collect()
     }
 
@@ -200,26 +200,27 @@ impl Counts {
     }
 }
 
-fn sorted_entries(table: HashMap<String, Tally>, keep: impl Fn(&Tally) -> bool) -> Vec<Entry> {
+fn sorted_entries(table: &TokenMap<Tally>, keep: impl Fn(&Tally) -> bool) -> Vec<Entry> {
     let mut entries: Vec<Entry> = table
-        .into_iter()
+        .iter()
         .filter(|(_, t)| keep(t))
         .map(|(text, t)| Entry {
-            text,
+            text: text.to_string(),
             count: t.count,
             doc_freq: t.doc_freq,
         })
         .collect();
-    entries.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
+    // Texts are distinct, so the order is total and an unstable sort gives one result.
+    entries.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
     entries
 }
 
-fn index_of(entries: &[Entry]) -> HashMap<String, u32> {
-    entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.text.clone(), i as u32))
-        .collect()
+fn index_of(entries: &[Entry]) -> TokenMap<u32> {
+    let mut index = TokenMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        *index.get_or_insert_with(&e.text, || 0) = i as u32;
+    }
+    index
 }
 
 /// A pruned vocabulary: words and labels, each sorted by count (descending, ties by text), so a
@@ -228,8 +229,8 @@ fn index_of(entries: &[Entry]) -> HashMap<String, u32> {
 pub struct Vocab {
     words: Vec<Entry>,
     labels: Vec<Entry>,
-    word_index: HashMap<String, u32>,
-    label_index: HashMap<String, u32>,
+    word_index: TokenMap<u32>,
+    label_index: TokenMap<u32>,
     ntokens: u64,
     ndocs: u64,
 }
@@ -262,7 +263,7 @@ impl Vocab {
         let ndocs = counts.ndocs;
         let min_df = options.min_df.map_or(0.0, |b| b.documents(ndocs));
         let max_df = options.max_df.map_or(f64::INFINITY, |b| b.documents(ndocs));
-        let mut words = sorted_entries(counts.words, |t| {
+        let mut words = sorted_entries(&counts.words, |t| {
             t.count >= options.min_count
                 && t.doc_freq as f64 >= min_df
                 && t.doc_freq as f64 <= max_df
@@ -270,7 +271,7 @@ impl Vocab {
         if let Some(max) = options.max_vocab_size {
             words.truncate(max);
         }
-        let labels = sorted_entries(counts.labels, |t| t.count >= options.min_label_count);
+        let labels = sorted_entries(&counts.labels, |t| t.count >= options.min_label_count);
         Ok(Vocab {
             word_index: index_of(&words),
             label_index: index_of(&labels),
@@ -296,18 +297,16 @@ impl Vocab {
     /// Prunes an existing vocabulary again (ids are renumbered).
     pub fn prune(&self, options: &VocabOptions) -> Result<Vocab> {
         options.validate()?;
-        let to_tallies = |entries: &[Entry]| -> HashMap<String, Tally> {
-            entries
-                .iter()
-                .map(|e| {
-                    let tally = Tally {
-                        count: e.count,
-                        doc_freq: e.doc_freq,
-                        last_doc: 0,
-                    };
-                    (e.text.clone(), tally)
-                })
-                .collect()
+        let to_tallies = |entries: &[Entry]| -> TokenMap<Tally> {
+            let mut table = TokenMap::new();
+            for e in entries {
+                *table.get_or_insert_with(&e.text, Tally::default) = Tally {
+                    count: e.count,
+                    doc_freq: e.doc_freq,
+                    last_doc: 0,
+                };
+            }
+            table
         };
         let counts = Counts {
             words: to_tallies(&self.words),
