@@ -5,9 +5,11 @@ use crate::corpus::Corpus;
 use crate::text::{Pipeline, Processor, TokenMap};
 use crate::{Error, Result};
 use hashbrown::HashMap;
+use rayon::prelude::*;
 use serde::Serialize;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// One vocabulary entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -200,27 +202,52 @@ impl Counts {
     }
 }
 
+/// The entries that `keep` accepts, by count (descending), ties by text (byte order).
 fn sorted_entries(table: &TokenMap<Tally>, keep: impl Fn(&Tally) -> bool) -> Vec<Entry> {
-    let mut entries: Vec<Entry> = table
+    // The first 8 bytes of the text, big-endian, order like the text itself, so most ties are
+    // settled by comparing integers rather than by following pointers to the strings.
+    let prefix = |text: &str| {
+        let mut bytes = [0u8; 8];
+        let n = text.len().min(8);
+        bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+        u64::from_be_bytes(bytes)
+    };
+    let mut keyed: Vec<(u64, u64, &str, &Tally)> = table
         .iter()
         .filter(|(_, t)| keep(t))
-        .map(|(text, t)| Entry {
+        .map(|(text, t)| (t.count, prefix(text), text, t))
+        .collect();
+    // Texts are distinct, so the order is total and an unstable sort gives one result.
+    keyed.par_sort_unstable_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.cmp(&b.1))
+            .then_with(|| a.2.cmp(b.2))
+    });
+    keyed
+        .par_iter()
+        .map(|&(_, _, text, t)| Entry {
             text: text.to_string(),
             count: t.count,
             doc_freq: t.doc_freq,
         })
-        .collect();
-    // Texts are distinct, so the order is total and an unstable sort gives one result.
-    entries.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
-    entries
+        .collect()
 }
 
-fn index_of(entries: &[Entry]) -> TokenMap<u32> {
-    let mut index = TokenMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        *index.get_or_insert_with(&e.text, || 0) = i as u32;
+/// Text → position, built on first use (counting and saving never need it).
+#[derive(Debug, Clone, Default)]
+struct Index(OnceLock<TokenMap<u32>>);
+
+impl Index {
+    fn get(&self, entries: &[Entry], text: &str) -> Option<u32> {
+        let index = self.0.get_or_init(|| {
+            let mut index = TokenMap::new();
+            for (i, e) in entries.iter().enumerate() {
+                *index.get_or_insert_with(&e.text, || 0) = i as u32;
+            }
+            index
+        });
+        index.get(text).copied()
     }
-    index
 }
 
 /// A pruned vocabulary: words and labels, each sorted by count (descending, ties by text), so a
@@ -229,8 +256,8 @@ fn index_of(entries: &[Entry]) -> TokenMap<u32> {
 pub struct Vocab {
     words: Vec<Entry>,
     labels: Vec<Entry>,
-    word_index: TokenMap<u32>,
-    label_index: TokenMap<u32>,
+    word_index: Index,
+    label_index: Index,
     ntokens: u64,
     ndocs: u64,
 }
@@ -273,8 +300,8 @@ impl Vocab {
         }
         let labels = sorted_entries(&counts.labels, |t| t.count >= options.min_label_count);
         Ok(Vocab {
-            word_index: index_of(&words),
-            label_index: index_of(&labels),
+            word_index: Index::default(),
+            label_index: Index::default(),
             words,
             labels,
             ntokens: counts.ntokens,
@@ -285,8 +312,8 @@ impl Vocab {
     /// A vocabulary from entries already in the order their ids should follow.
     pub fn from_entries(words: Vec<Entry>, labels: Vec<Entry>, ntokens: u64, ndocs: u64) -> Vocab {
         Vocab {
-            word_index: index_of(&words),
-            label_index: index_of(&labels),
+            word_index: Index::default(),
+            label_index: Index::default(),
             words,
             labels,
             ntokens,
@@ -334,11 +361,11 @@ impl Vocab {
     }
 
     pub fn word_id(&self, word: &str) -> Option<u32> {
-        self.word_index.get(word).copied()
+        self.word_index.get(&self.words, word)
     }
 
     pub fn label_id(&self, label: &str) -> Option<u32> {
-        self.label_index.get(label).copied()
+        self.label_index.get(&self.labels, label)
     }
 
     /// Word tokens counted, before pruning.
@@ -402,24 +429,30 @@ impl Vocab {
     /// (kind is `word` or `label`), in id order.
     pub fn save_tsv(&self, path: &Path) -> Result<()> {
         let mut file = crate::io_util::AtomicFile::create(path)?;
-        {
-            let mut out = BufWriter::new(&mut file);
-            let write = |out: &mut BufWriter<_>| -> std::io::Result<()> {
-                writeln!(
-                    out,
-                    "# blazetext vocabulary\ttokens={}\tdocuments={}",
-                    self.ntokens, self.ndocs
-                )?;
-                writeln!(out, "kind\ttext\tcount\tdoc_freq")?;
-                for (kind, entries) in [("word", &self.words), ("label", &self.labels)] {
-                    for e in entries {
-                        writeln!(out, "{kind}\t{}\t{}\t{}", e.text, e.count, e.doc_freq)?;
-                    }
+        let mut out = format!(
+            "# blazetext vocabulary\ttokens={}\tdocuments={}\nkind\ttext\tcount\tdoc_freq\n",
+            self.ntokens, self.ndocs
+        )
+        .into_bytes();
+        // Lines are assembled by hand: `write!` per field costs more than the rest of `vocab
+        // build` after counting.
+        let mut numbers = itoa::Buffer::new();
+        for (kind, entries) in [(&b"word\t"[..], &self.words), (b"label\t", &self.labels)] {
+            for e in entries {
+                out.extend_from_slice(kind);
+                out.extend_from_slice(e.text.as_bytes());
+                out.push(b'\t');
+                out.extend_from_slice(numbers.format(e.count).as_bytes());
+                out.push(b'\t');
+                out.extend_from_slice(numbers.format(e.doc_freq).as_bytes());
+                out.push(b'\n');
+                if out.len() >= 1 << 20 {
+                    file.write_all(&out).map_err(|e| Error::io(path, e))?;
+                    out.clear();
                 }
-                out.flush()
-            };
-            write(&mut out).map_err(|e| Error::io(path, e))?;
+            }
         }
+        file.write_all(&out).map_err(|e| Error::io(path, e))?;
         file.commit()
     }
 
