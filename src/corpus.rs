@@ -583,6 +583,59 @@ mod tests {
         assert_eq!(stats.bytes, text.len() as u64);
     }
 
+    fn numbered_lines(dir: &Path, n: usize) -> PathBuf {
+        let path = dir.join("numbers.txt");
+        let text: String = (0..n).map(|i| format!("line {i}\n")).collect();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn fold_returns_one_state_per_thread_at_most_and_sees_every_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::open(&[numbered_lines(dir.path(), 1_500_000)]).unwrap();
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            // Called from inside the pool, so waiting for results must not block its workers.
+            let (states, stats) = pool
+                .install(|| {
+                    corpus.par_fold_chunks(|| 0u64, |n, chunk| *n += chunk.lines().count() as u64)
+                })
+                .unwrap();
+            assert!(
+                !states.is_empty() && states.len() <= threads,
+                "{}",
+                states.len()
+            );
+            assert_eq!(states.iter().sum::<u64>(), 1_500_000);
+            assert_eq!(stats.lines, 1_500_000);
+        }
+    }
+
+    #[test]
+    fn a_failing_consumer_stops_the_run_and_a_panicking_job_is_raised() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::open(&[numbered_lines(dir.path(), 1_500_000)]).unwrap();
+        let mut seen = 0;
+        let err = corpus
+            .par_map_chunks(
+                |chunk| chunk.first_line,
+                |_| {
+                    seen += 1;
+                    Err(Error::config("stop"))
+                },
+            )
+            .unwrap_err();
+        assert_eq!((err.to_string().contains("stop"), seen), (true, 1));
+        let panicked = std::panic::catch_unwind(|| {
+            corpus.par_map_chunks(|chunk| assert!(chunk.first_line == 1, "boom"), |()| Ok(()))
+        });
+        assert!(panicked.is_err());
+    }
+
     #[test]
     fn bad_inputs_are_clear_errors() {
         let dir = tempfile::tempdir().unwrap();

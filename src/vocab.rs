@@ -565,6 +565,87 @@ mod tests {
     }
 
     #[test]
+    fn parallel_counts_equal_a_naive_count_at_any_thread_count() {
+        // Several 4 MiB chunks; lines repeat words (document frequency counts a line once), mix
+        // labels in, and use keys longer than a table slot holds inline.
+        let words = [
+            "the",
+            "The",
+            "cat",
+            "CAT",
+            "naïve",
+            "x",
+            "1.5",
+            "a-very-long-word-beyond-sixteen-bytes",
+            "another_extraordinarily_long_identifier",
+            "__label__pos",
+            "__label__neg",
+            "déjà",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut text = String::new();
+        while text.len() < 9 << 20 {
+            for _ in 0..1 + next(12) {
+                text.push_str(words[next(words.len())]);
+                text.push(' ');
+            }
+            text.push('\n');
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("corpus.txt");
+        std::fs::write(&path, &text).unwrap();
+
+        let pipeline = Pipeline::default();
+        let mut processor = pipeline.processor().unwrap();
+        let mut naive: std::collections::HashMap<String, (u64, u64)> = Default::default();
+        let (mut ntokens, mut ndocs) = (0, 0);
+        for line in text.lines() {
+            ndocs += 1;
+            let tokens = processor.tokens(line);
+            let distinct: std::collections::HashSet<&String> = tokens.iter().collect();
+            for t in &tokens {
+                naive.entry(t.clone()).or_default().0 += 1;
+                ntokens += u64::from(!pipeline.is_label(t));
+            }
+            for t in distinct {
+                naive.get_mut(t).unwrap().1 += 1;
+            }
+        }
+        let mut expected: Vec<(String, u64, u64)> =
+            naive.into_iter().map(|(t, (c, d))| (t, c, d)).collect();
+        expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+
+        let corpus = Corpus::open(&[path]).unwrap();
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let counts = pool
+                .install(|| Counts::from_corpus(&corpus, &pipeline))
+                .unwrap();
+            let vocab = Vocab::from_counts(counts, &VocabOptions::default()).unwrap();
+            assert_eq!((vocab.ntokens(), vocab.ndocs()), (ntokens, ndocs));
+            let mut found: Vec<(String, u64, u64)> = vocab
+                .words()
+                .iter()
+                .chain(vocab.labels())
+                .map(|e| (e.text.clone(), e.count, e.doc_freq))
+                .collect();
+            found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            assert_eq!(found, expected, "{threads} threads");
+            assert_eq!(vocab.word_id(&vocab.words()[3].text), Some(3));
+            assert_eq!(vocab.word_id("never seen"), None);
+        }
+    }
+
+    #[test]
     fn pruning_by_count_size_and_document_frequency() {
         let options = VocabOptions {
             min_count: 2,

@@ -477,6 +477,34 @@ mod tests {
     }
 
     #[test]
+    fn stop_words_in_the_stem_cache_drop_what_the_plain_check_drops() {
+        // Without lowercasing, stop words are compared lowercased; the stem cache, which also
+        // decides stop words, must drop exactly what the pipeline without a stemmer drops.
+        let plain = Pipeline {
+            lowercase: false,
+            stopwords: StopWords::built_in("english").unwrap(),
+            ..Pipeline::default()
+        };
+        let stemming = Pipeline {
+            stemmer: Some("english".into()),
+            ..plain.clone()
+        };
+        let line = "The cats And THE dogs were Having fun, the end";
+        let kept = run(&plain, line);
+        assert_eq!(kept, ["cats", "dogs", "fun", "end"]);
+        let mut stemmer = CachedStemmer::new("english").unwrap();
+        let stemmed: Vec<String> = kept
+            .iter()
+            .map(|t| stemmer.stem(t).unwrap().to_string())
+            .collect();
+        let mut processor = stemming.processor().unwrap();
+        for _ in 0..2 {
+            // The second pass is answered from the cache.
+            assert_eq!(processor.tokens(line), stemmed);
+        }
+    }
+
+    #[test]
     fn number_policies_and_length_filters() {
         let mut p = Pipeline {
             numbers: Numbers::Replace,
