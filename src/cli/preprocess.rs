@@ -116,7 +116,7 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
             // hashes spares the set most of its look-ups.
             let mut recent = [0u64; 4096];
             for (_, line) in chunk.lines() {
-                out.tokens_in += line.split_whitespace().count() as u64;
+                out.tokens_in += count_words(line);
                 let mut first = true;
                 processor.for_each_token(line, |token| {
                     if !first {
@@ -162,6 +162,41 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     Ok(())
 }
 
+/// The first bytes of every non-ASCII whitespace character (U+0085, U+00A0, U+1680, U+2000 to
+/// U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+const UNICODE_SPACE_LEADS: [u8; 4] = [0xC2, 0xE1, 0xE2, 0xE3];
+
+/// `line.split_whitespace().count()`, several times faster: words start where a non-space byte
+/// follows a space, which is counted over the bytes in blocks the compiler vectorizes. Only a line
+/// holding a non-ASCII whitespace character (rare) is counted character by character.
+fn count_words(line: &str) -> u64 {
+    let bytes = line.as_bytes();
+    if !line.is_ascii() {
+        let [a, b, c, d] = UNICODE_SPACE_LEADS;
+        let mut leads = memchr::memchr3_iter(a, b, c, bytes).chain(memchr::memchr_iter(d, bytes));
+        if leads.any(|i| line[i..].starts_with(char::is_whitespace)) {
+            return line.split_whitespace().count() as u64;
+        }
+    }
+    // Every other byte of a non-ASCII character is a word byte.
+    let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    let pairs = bytes.len() - 1;
+    let mut words = u64::from(!space(first));
+    for start in (0..pairs).step_by(4096) {
+        let end = (start + 4096).min(pairs);
+        let starts: u32 = bytes[start..end]
+            .iter()
+            .zip(&bytes[start + 1..end + 1])
+            .map(|(&before, &at)| u32::from(space(before) & !space(at)))
+            .sum();
+        words += u64::from(starts);
+    }
+    words
+}
+
 fn report(global: &GlobalArgs, s: &Summary, output_on_stdout: bool) {
     if global.json {
         let line = serde_json::to_string(s).expect("summary serializes");
@@ -183,4 +218,52 @@ fn report(global: &GlobalArgs, s: &Summary, output_on_stdout: bool) {
         s.mb_per_second,
         if s.invalid_utf8 > 0 { format!(", {} invalid UTF-8 sequences replaced", s.invalid_utf8) } else { String::new() }
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn every_unicode_space_starts_with_a_listed_byte() {
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                let mut utf8 = [0u8; 4];
+                let first = c.encode_utf8(&mut utf8).as_bytes()[0];
+                assert!(UNICODE_SPACE_LEADS.contains(&first), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn counts_words_like_split_whitespace() {
+        let long = "word ".repeat(3000) + "\tend";
+        for line in [
+            "",
+            " ",
+            "one",
+            " two  words ",
+            "a\x0bb\x0cc\rd",
+            "tab\tsep",
+            "nbsp\u{a0}here",
+            "em\u{2003}space — dash “quotes”",
+            "\u{3000}ideographic\u{3000}",
+            "café crème",
+            &long,
+        ] {
+            assert_eq!(
+                count_words(line),
+                line.split_whitespace().count() as u64,
+                "{line:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn counts_words_like_split_whitespace_on_any_text(line in "[ \t\u{a0}\u{2009}a-cé—\u{1680}\u{85}]{0,40}") {
+            prop_assert_eq!(count_words(&line), line.split_whitespace().count() as u64);
+        }
+    }
 }
