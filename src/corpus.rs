@@ -232,23 +232,24 @@ impl Corpus {
         map: impl Fn(&mut S, &Chunk) -> R + Sync,
         consume: impl FnMut(R) -> Result<()>,
     ) -> Result<ReadStats> {
-        self.run_chunks(init, map, consume).map(|(stats, _)| stats)
+        self.par_map_chunks_with_states(init, map, consume)
+            .map(|(stats, _)| stats)
     }
 
-    /// Folds every chunk into per-thread states made by `init` and returns those states (at most
-    /// one per thread, in no particular order) for the caller to combine once: cheaper than a
-    /// result per chunk when the results are large tables merged by addition.
+    /// Folds every chunk into per-thread states made by `init` and returns those states (one per
+    /// thread that ran chunks, in no particular order) for the caller to combine once: cheaper
+    /// than a result per chunk when the results are large tables merged by addition.
     pub fn par_fold_chunks<S: Send>(
         &self,
         init: impl Fn() -> S + Sync,
         fold: impl Fn(&mut S, &Chunk) + Sync,
-    ) -> Result<(Vec<S>, ReadStats)> {
-        let (stats, states) = self.run_chunks(init, fold, |()| Ok(()))?;
-        Ok((states, stats))
+    ) -> Result<(ReadStats, Vec<S>)> {
+        self.par_map_chunks_with_states(init, fold, |()| Ok(()))
     }
 
-    /// [`Corpus::par_map_chunks_with`], also returning the per-thread states.
-    fn run_chunks<S: Send, R: Send>(
+    /// [`Corpus::par_map_chunks_with`], also returning the per-thread states (one per thread that
+    /// ran chunks, in no particular order), for figures gathered per thread and combined once.
+    pub fn par_map_chunks_with_states<S: Send, R: Send>(
         &self,
         init: impl Fn() -> S + Sync,
         map: impl Fn(&mut S, &Chunk) -> R + Sync,
@@ -600,7 +601,7 @@ mod tests {
                 .build()
                 .unwrap();
             // Called from inside the pool, so waiting for results must not block its workers.
-            let (states, stats) = pool
+            let (stats, states) = pool
                 .install(|| {
                     corpus.par_fold_chunks(|| 0u64, |n, chunk| *n += chunk.lines().count() as u64)
                 })

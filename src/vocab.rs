@@ -179,7 +179,7 @@ impl Counts {
     /// the tables are merged once at the end (the result does not depend on the thread count).
     pub fn from_corpus(corpus: &Corpus, pipeline: &Pipeline) -> Result<Counts> {
         let processor = pipeline.processor()?;
-        let (states, _) = corpus.par_fold_chunks(
+        let (_, states) = corpus.par_fold_chunks(
             || (processor.clone(), Counts::default()),
             |(processor, counts), chunk| {
                 counts.add_lines(processor, chunk.lines().map(|(_, l)| l));

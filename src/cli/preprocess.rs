@@ -50,9 +50,6 @@ struct ChunkOutput {
     bytes: u64,
     tokens_in: u64,
     tokens_out: u64,
-    /// Hashes of the distinct tokens: counting types without storing strings keeps the count
-    /// cheap; a 64-bit collision among a few million types is vanishingly unlikely.
-    types: hashbrown::HashSet<u64>,
 }
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
@@ -99,17 +96,17 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
         mb_per_second: 0.0,
         spelling_corrections: corrections.len(),
     };
-    let mut types = hashbrown::HashSet::new();
     // A whitespace split of the raw line stands for "tokens in": what a user sees as words.
-    let stats = corpus.par_map_chunks_with(
-        || processor.clone(),
-        |processor, chunk| {
+    // Types are counted as hashes of the distinct tokens, one set per thread merged at the end:
+    // no strings stored, and a 64-bit collision among a few million types is vanishingly unlikely.
+    let (stats, states) = corpus.par_map_chunks_with_states(
+        || (processor.clone(), hashbrown::HashSet::<u64>::new()),
+        |(processor, types), chunk| {
             let mut out = ChunkOutput {
                 text: Vec::with_capacity(chunk.text.len()),
                 bytes: chunk.text.len() as u64,
                 tokens_in: 0,
                 tokens_out: 0,
-                types: hashbrown::HashSet::new(),
             };
             let hasher = foldhash::fast::FixedState::with_seed(0);
             // Most tokens are frequent words: a small direct-mapped cache of recently seen
@@ -129,7 +126,7 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
                     let slot = &mut recent[(hash >> 52) as usize];
                     if *slot != hash {
                         *slot = hash;
-                        out.types.insert(hash);
+                        types.insert(hash);
                     }
                 });
                 out.text.push(b'\n');
@@ -141,7 +138,6 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
                 .map_err(|e| Error::io(&args.output, e))?;
             summary.tokens_in += out.tokens_in;
             summary.tokens_out += out.tokens_out;
-            types.extend(out.types);
             bar.inc(out.bytes);
             Ok(())
         },
@@ -155,6 +151,11 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     summary.lines = stats.lines;
     summary.bytes = stats.bytes;
     summary.invalid_utf8 = stats.invalid_utf8;
+    let mut sets: Vec<hashbrown::HashSet<u64>> = states.into_iter().map(|(_, t)| t).collect();
+    sets.sort_unstable_by_key(|t| std::cmp::Reverse(t.len()));
+    let mut sets = sets.into_iter();
+    let mut types = sets.next().unwrap_or_default();
+    sets.for_each(|t| types.extend(t));
     summary.types = types.len();
     summary.seconds = start.elapsed().as_secs_f64();
     summary.mb_per_second = stats.bytes as f64 / 1e6 / summary.seconds.max(1e-9);
