@@ -3,11 +3,12 @@
 //! time and memory stays bounded by a few chunks per thread.
 
 use crate::{log, Error, Result};
-use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 
 /// Target size of a chunk; a chunk grows beyond it only to finish its last line.
 const CHUNK_BYTES: usize = 4 << 20;
@@ -229,40 +230,76 @@ impl Corpus {
         &self,
         init: impl Fn() -> S + Sync,
         map: impl Fn(&mut S, &Chunk) -> R + Sync,
-        mut consume: impl FnMut(R) -> Result<()>,
+        consume: impl FnMut(R) -> Result<()>,
     ) -> Result<ReadStats> {
-        let pool: Mutex<Vec<S>> = Mutex::new(Vec::new());
-        let batch_len = 2 * rayon::current_num_threads().max(1);
+        self.par_map_chunks_with_states(init, map, consume)
+            .map(|(stats, _)| stats)
+    }
+
+    /// Folds every chunk into per-thread states made by `init` and returns those states (one per
+    /// thread that ran chunks, in no particular order) for the caller to combine once: cheaper
+    /// than a result per chunk when the results are large tables merged by addition.
+    pub fn par_fold_chunks<S: Send>(
+        &self,
+        init: impl Fn() -> S + Sync,
+        fold: impl Fn(&mut S, &Chunk) + Sync,
+    ) -> Result<(ReadStats, Vec<S>)> {
+        self.par_map_chunks_with_states(init, fold, |()| Ok(()))
+    }
+
+    /// [`Corpus::par_map_chunks_with`], also returning the per-thread states (one per thread that
+    /// ran chunks, in no particular order), for figures gathered per thread and combined once.
+    pub fn par_map_chunks_with_states<S: Send, R: Send>(
+        &self,
+        init: impl Fn() -> S + Sync,
+        map: impl Fn(&mut S, &Chunk) -> R + Sync,
+        mut consume: impl FnMut(R) -> Result<()>,
+    ) -> Result<(ReadStats, Vec<S>)> {
+        let states: Mutex<Vec<S>> = Mutex::new(Vec::new());
+        // Chunks read but not yet consumed: enough to keep every thread busy while this thread
+        // reads ahead and consumes in order, few enough to bound memory. Chunks stream through
+        // the pool without a barrier, so a slow chunk holds up no other thread.
+        let window = 2 * rayon::current_num_threads().max(1) as u64 + 1;
         let mut stats = ReadStats::default();
-        let mut batch: Vec<Chunk> = Vec::with_capacity(batch_len);
-        let run_batch = |batch: &mut Vec<Chunk>,
-                         consume: &mut dyn FnMut(R) -> Result<()>|
-         -> Result<()> {
-            let results: Vec<R> = batch
-                .par_iter()
-                .map(|chunk| {
-                    let mut state = pool.lock().expect("state pool").pop().unwrap_or_else(&init);
-                    let result = map(&mut state, chunk);
-                    pool.lock().expect("state pool").push(state);
-                    result
-                })
-                .collect();
-            batch.clear();
-            results.into_iter().try_for_each(consume)
-        };
-        for input in &self.inputs {
-            let input_stats = read_chunks(input, |chunk| {
-                batch.push(chunk);
-                if batch.len() == batch_len {
-                    run_batch(&mut batch, &mut consume)?;
-                }
-                Ok(())
-            })?;
-            stats.bytes += input_stats.bytes;
-            stats.lines += input_stats.lines;
-            stats.invalid_utf8 += input_stats.invalid_utf8;
-        }
-        run_batch(&mut batch, &mut consume)?;
+        let (init, map, states_ref) = (&init, &map, &states);
+        rayon::in_place_scope(|scope| -> Result<()> {
+            let (tx, rx) = mpsc::channel::<(u64, std::thread::Result<R>)>();
+            let mut order = InOrder {
+                rx,
+                ready: BTreeMap::new(),
+                consumed: 0,
+            };
+            let mut sent = 0u64;
+            for input in &self.inputs {
+                let input_stats = read_chunks(input, |chunk| {
+                    while sent - order.consumed >= window {
+                        order.settle(&mut consume)?;
+                    }
+                    let (tx, seq) = (tx.clone(), sent);
+                    scope.spawn(move |_| {
+                        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            let taken = states_ref.lock().expect("state pool").pop();
+                            let mut state = taken.unwrap_or_else(init);
+                            let result = map(&mut state, &chunk);
+                            states_ref.lock().expect("state pool").push(state);
+                            result
+                        }));
+                        // The receiver is gone only when the run has already failed.
+                        let _ = tx.send((seq, result));
+                    });
+                    sent += 1;
+                    Ok(())
+                })?;
+                stats.bytes += input_stats.bytes;
+                stats.lines += input_stats.lines;
+                stats.invalid_utf8 += input_stats.invalid_utf8;
+            }
+            drop(tx);
+            while order.consumed < sent {
+                order.settle(&mut consume)?;
+            }
+            Ok(())
+        })?;
         if stats.bytes == 0 {
             let names: Vec<String> = self
                 .inputs
@@ -275,7 +312,7 @@ impl Corpus {
                 "no text was read: the input is empty",
             ));
         }
-        Ok(stats)
+        Ok((stats, states.into_inner().expect("state pool")))
     }
 
     /// Copies the whole corpus (decompressed, with invalid UTF-8 replaced) into one temporary
@@ -299,6 +336,55 @@ impl Corpus {
         )?;
         writer.flush().map_err(|e| Error::io(&path, e))?;
         Ok(SpooledCorpus { file, stats })
+    }
+}
+
+/// Results of chunk jobs, which finish in any order, handed on in the order the chunks were read.
+struct InOrder<R> {
+    rx: mpsc::Receiver<(u64, std::thread::Result<R>)>,
+    /// Results that arrived before their predecessors.
+    ready: BTreeMap<u64, R>,
+    consumed: u64,
+}
+
+impl<R> InOrder<R> {
+    /// Waits for one result, then consumes every result that is next in order. A job's panic is
+    /// raised again here.
+    fn settle(&mut self, consume: &mut impl FnMut(R) -> Result<()>) -> Result<()> {
+        let (seq, result) = self.receive();
+        match result {
+            Ok(r) => self.ready.insert(seq, r),
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        while let Some(r) = self.ready.remove(&self.consumed) {
+            consume(r)?;
+            self.consumed += 1;
+        }
+        Ok(())
+    }
+
+    fn receive(&self) -> (u64, std::thread::Result<R>) {
+        let lost = "a chunk job ended without sending its result";
+        if rayon::current_thread_index().is_none() {
+            return self.rx.recv().expect(lost);
+        }
+        // On a pool thread (a caller inside `install`) blocking could starve the jobs queued on
+        // this very thread: run them while waiting.
+        loop {
+            match self.rx.try_recv() {
+                Ok(message) => return message,
+                Err(mpsc::TryRecvError::Disconnected) => panic!("{lost}"),
+                Err(mpsc::TryRecvError::Empty) => {
+                    if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                        match self.rx.recv_timeout(std::time::Duration::from_micros(200)) {
+                            Ok(message) => return message,
+                            Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{lost}"),
+                            Err(mpsc::RecvTimeoutError::Timeout) => {}
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -496,6 +582,59 @@ mod tests {
         assert_eq!(lines[200_000].1.len(), 9 << 20);
         assert_eq!(lines[200_001], (200_002, "last".into()));
         assert_eq!(stats.bytes, text.len() as u64);
+    }
+
+    fn numbered_lines(dir: &Path, n: usize) -> PathBuf {
+        let path = dir.join("numbers.txt");
+        let text: String = (0..n).map(|i| format!("line {i}\n")).collect();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn fold_returns_one_state_per_thread_at_most_and_sees_every_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::open(&[numbered_lines(dir.path(), 1_500_000)]).unwrap();
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            // Called from inside the pool, so waiting for results must not block its workers.
+            let (stats, states) = pool
+                .install(|| {
+                    corpus.par_fold_chunks(|| 0u64, |n, chunk| *n += chunk.lines().count() as u64)
+                })
+                .unwrap();
+            assert!(
+                !states.is_empty() && states.len() <= threads,
+                "{}",
+                states.len()
+            );
+            assert_eq!(states.iter().sum::<u64>(), 1_500_000);
+            assert_eq!(stats.lines, 1_500_000);
+        }
+    }
+
+    #[test]
+    fn a_failing_consumer_stops_the_run_and_a_panicking_job_is_raised() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::open(&[numbered_lines(dir.path(), 1_500_000)]).unwrap();
+        let mut seen = 0;
+        let err = corpus
+            .par_map_chunks(
+                |chunk| chunk.first_line,
+                |_| {
+                    seen += 1;
+                    Err(Error::config("stop"))
+                },
+            )
+            .unwrap_err();
+        assert_eq!((err.to_string().contains("stop"), seen), (true, 1));
+        let panicked = std::panic::catch_unwind(|| {
+            corpus.par_map_chunks(|chunk| assert!(chunk.first_line == 1, "boom"), |()| Ok(()))
+        });
+        assert!(panicked.is_err());
     }
 
     #[test]

@@ -2,12 +2,14 @@
 //! ids sorted by frequency, subsampling probabilities, TSV save/load and statistics.
 
 use crate::corpus::Corpus;
-use crate::text::{Pipeline, Processor};
+use crate::text::{Pipeline, Processor, TokenMap};
 use crate::{Error, Result};
 use hashbrown::HashMap;
+use rayon::prelude::*;
 use serde::Serialize;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// One vocabulary entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -99,15 +101,16 @@ impl VocabOptions {
 struct Tally {
     count: u64,
     doc_freq: u64,
-    /// The last document (1-based, within this `Counts`) the token was seen in.
+    /// The last document (1-based, within this `Counts`) the token was seen in, so that a
+    /// token repeated on a line adds to `doc_freq` once.
     last_doc: u64,
 }
 
 /// Raw counts before pruning.
 #[derive(Debug, Clone, Default)]
 pub struct Counts {
-    words: HashMap<String, Tally>,
-    labels: HashMap<String, Tally>,
+    words: TokenMap<Tally>,
+    labels: TokenMap<Tally>,
     /// Word tokens (labels excluded).
     pub ntokens: u64,
     /// Lines.
@@ -132,14 +135,17 @@ impl Counts {
                 ..
             } = self;
             processor.for_each_token(line, |token| {
-                let is_label = !prefix.is_empty() && token.starts_with(&prefix);
+                // The first byte settles nearly every token without a call to `memcmp`.
+                let is_label = token.as_bytes().first() == prefix.as_bytes().first()
+                    && !prefix.is_empty()
+                    && token.starts_with(&prefix);
                 let table = if is_label {
                     &mut *labels
                 } else {
                     *ntokens += 1;
                     &mut *words
                 };
-                let tally = table.entry_ref(token).or_default();
+                let tally = table.get_or_insert_with(token, Tally::default);
                 tally.count += 1;
                 if tally.last_doc != doc {
                     tally.last_doc = doc;
@@ -149,6 +155,7 @@ impl Counts {
         }
     }
 
+    /// Adds `other` (counted over other documents) to these counts.
     fn merge(&mut self, other: Counts) {
         for (mine, theirs) in [
             (&mut self.words, other.words),
@@ -158,8 +165,8 @@ impl Counts {
                 *mine = theirs;
                 continue;
             }
-            for (key, tally) in theirs {
-                let t = mine.entry(key).or_default();
+            for (key, tally) in theirs.iter() {
+                let t = mine.get_or_insert_with(key, Tally::default);
                 t.count += tally.count;
                 t.doc_freq += tally.doc_freq;
             }
@@ -168,22 +175,20 @@ impl Counts {
         self.ndocs += other.ndocs;
     }
 
-    /// Counts a whole corpus in parallel.
+    /// Counts a whole corpus in parallel: each thread counts its chunks into its own table and
+    /// the tables are merged once at the end (the result does not depend on the thread count).
     pub fn from_corpus(corpus: &Corpus, pipeline: &Pipeline) -> Result<Counts> {
         let processor = pipeline.processor()?;
-        let mut total = Counts::default();
-        corpus.par_map_chunks_with(
-            || processor.clone(),
-            |processor, chunk| {
-                let mut counts = Counts::default();
+        let (_, states) = corpus.par_fold_chunks(
+            || (processor.clone(), Counts::default()),
+            |(processor, counts), chunk| {
                 counts.add_lines(processor, chunk.lines().map(|(_, l)| l));
-                counts
-            },
-            |counts| {
-                total.merge(counts);
-                Ok(())
             },
         )?;
+        let mut total = Counts::default();
+        for (_, counts) in states {
+            total.merge(counts);
+        }
         Ok(total)
     }
 
@@ -191,7 +196,7 @@ impl Counts {
     pub fn word_counts(&self) -> HashMap<String, u64> {
         self.words
             .iter()
-            .map(|(w, t)| (w.clone(), t.count))
+            .map(|(w, t)| (w.to_string(), t.count))
             .collect()
     }
 
@@ -200,26 +205,52 @@ impl Counts {
     }
 }
 
-fn sorted_entries(table: HashMap<String, Tally>, keep: impl Fn(&Tally) -> bool) -> Vec<Entry> {
-    let mut entries: Vec<Entry> = table
-        .into_iter()
+/// The entries that `keep` accepts, by count (descending), ties by text (byte order).
+fn sorted_entries(table: &TokenMap<Tally>, keep: impl Fn(&Tally) -> bool) -> Vec<Entry> {
+    // The first 8 bytes of the text, big-endian, order like the text itself, so most ties are
+    // settled by comparing integers rather than by following pointers to the strings.
+    let prefix = |text: &str| {
+        let mut bytes = [0u8; 8];
+        let n = text.len().min(8);
+        bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+        u64::from_be_bytes(bytes)
+    };
+    let mut keyed: Vec<(u64, u64, &str, &Tally)> = table
+        .iter()
         .filter(|(_, t)| keep(t))
-        .map(|(text, t)| Entry {
-            text,
+        .map(|(text, t)| (t.count, prefix(text), text, t))
+        .collect();
+    // Texts are distinct, so the order is total and an unstable sort gives one result.
+    keyed.par_sort_unstable_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.cmp(&b.1))
+            .then_with(|| a.2.cmp(b.2))
+    });
+    keyed
+        .par_iter()
+        .map(|&(_, _, text, t)| Entry {
+            text: text.to_string(),
             count: t.count,
             doc_freq: t.doc_freq,
         })
-        .collect();
-    entries.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
-    entries
+        .collect()
 }
 
-fn index_of(entries: &[Entry]) -> HashMap<String, u32> {
-    entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.text.clone(), i as u32))
-        .collect()
+/// Text → position, built on first use (counting and saving never need it).
+#[derive(Debug, Clone, Default)]
+struct Index(OnceLock<TokenMap<u32>>);
+
+impl Index {
+    fn get(&self, entries: &[Entry], text: &str) -> Option<u32> {
+        let index = self.0.get_or_init(|| {
+            let mut index = TokenMap::new();
+            for (i, e) in entries.iter().enumerate() {
+                *index.get_or_insert_with(&e.text, || 0) = i as u32;
+            }
+            index
+        });
+        index.get(text).copied()
+    }
 }
 
 /// A pruned vocabulary: words and labels, each sorted by count (descending, ties by text), so a
@@ -228,8 +259,8 @@ fn index_of(entries: &[Entry]) -> HashMap<String, u32> {
 pub struct Vocab {
     words: Vec<Entry>,
     labels: Vec<Entry>,
-    word_index: HashMap<String, u32>,
-    label_index: HashMap<String, u32>,
+    word_index: Index,
+    label_index: Index,
     ntokens: u64,
     ndocs: u64,
 }
@@ -262,7 +293,7 @@ impl Vocab {
         let ndocs = counts.ndocs;
         let min_df = options.min_df.map_or(0.0, |b| b.documents(ndocs));
         let max_df = options.max_df.map_or(f64::INFINITY, |b| b.documents(ndocs));
-        let mut words = sorted_entries(counts.words, |t| {
+        let mut words = sorted_entries(&counts.words, |t| {
             t.count >= options.min_count
                 && t.doc_freq as f64 >= min_df
                 && t.doc_freq as f64 <= max_df
@@ -270,10 +301,10 @@ impl Vocab {
         if let Some(max) = options.max_vocab_size {
             words.truncate(max);
         }
-        let labels = sorted_entries(counts.labels, |t| t.count >= options.min_label_count);
+        let labels = sorted_entries(&counts.labels, |t| t.count >= options.min_label_count);
         Ok(Vocab {
-            word_index: index_of(&words),
-            label_index: index_of(&labels),
+            word_index: Index::default(),
+            label_index: Index::default(),
             words,
             labels,
             ntokens: counts.ntokens,
@@ -284,8 +315,8 @@ impl Vocab {
     /// A vocabulary from entries already in the order their ids should follow.
     pub fn from_entries(words: Vec<Entry>, labels: Vec<Entry>, ntokens: u64, ndocs: u64) -> Vocab {
         Vocab {
-            word_index: index_of(&words),
-            label_index: index_of(&labels),
+            word_index: Index::default(),
+            label_index: Index::default(),
             words,
             labels,
             ntokens,
@@ -296,18 +327,16 @@ impl Vocab {
     /// Prunes an existing vocabulary again (ids are renumbered).
     pub fn prune(&self, options: &VocabOptions) -> Result<Vocab> {
         options.validate()?;
-        let to_tallies = |entries: &[Entry]| -> HashMap<String, Tally> {
-            entries
-                .iter()
-                .map(|e| {
-                    let tally = Tally {
-                        count: e.count,
-                        doc_freq: e.doc_freq,
-                        last_doc: 0,
-                    };
-                    (e.text.clone(), tally)
-                })
-                .collect()
+        let to_tallies = |entries: &[Entry]| -> TokenMap<Tally> {
+            let mut table = TokenMap::new();
+            for e in entries {
+                *table.get_or_insert_with(&e.text, Tally::default) = Tally {
+                    count: e.count,
+                    doc_freq: e.doc_freq,
+                    last_doc: 0,
+                };
+            }
+            table
         };
         let counts = Counts {
             words: to_tallies(&self.words),
@@ -335,11 +364,11 @@ impl Vocab {
     }
 
     pub fn word_id(&self, word: &str) -> Option<u32> {
-        self.word_index.get(word).copied()
+        self.word_index.get(&self.words, word)
     }
 
     pub fn label_id(&self, label: &str) -> Option<u32> {
-        self.label_index.get(label).copied()
+        self.label_index.get(&self.labels, label)
     }
 
     /// Word tokens counted, before pruning.
@@ -403,24 +432,30 @@ impl Vocab {
     /// (kind is `word` or `label`), in id order.
     pub fn save_tsv(&self, path: &Path) -> Result<()> {
         let mut file = crate::io_util::AtomicFile::create(path)?;
-        {
-            let mut out = BufWriter::new(&mut file);
-            let write = |out: &mut BufWriter<_>| -> std::io::Result<()> {
-                writeln!(
-                    out,
-                    "# blazetext vocabulary\ttokens={}\tdocuments={}",
-                    self.ntokens, self.ndocs
-                )?;
-                writeln!(out, "kind\ttext\tcount\tdoc_freq")?;
-                for (kind, entries) in [("word", &self.words), ("label", &self.labels)] {
-                    for e in entries {
-                        writeln!(out, "{kind}\t{}\t{}\t{}", e.text, e.count, e.doc_freq)?;
-                    }
+        let mut out = format!(
+            "# blazetext vocabulary\ttokens={}\tdocuments={}\nkind\ttext\tcount\tdoc_freq\n",
+            self.ntokens, self.ndocs
+        )
+        .into_bytes();
+        // Lines are assembled by hand: `write!` per field costs more than the rest of `vocab
+        // build` after counting.
+        let mut numbers = itoa::Buffer::new();
+        for (kind, entries) in [(&b"word\t"[..], &self.words), (b"label\t", &self.labels)] {
+            for e in entries {
+                out.extend_from_slice(kind);
+                out.extend_from_slice(e.text.as_bytes());
+                out.push(b'\t');
+                out.extend_from_slice(numbers.format(e.count).as_bytes());
+                out.push(b'\t');
+                out.extend_from_slice(numbers.format(e.doc_freq).as_bytes());
+                out.push(b'\n');
+                if out.len() >= 1 << 20 {
+                    file.write_all(&out).map_err(|e| Error::io(path, e))?;
+                    out.clear();
                 }
-                out.flush()
-            };
-            write(&mut out).map_err(|e| Error::io(path, e))?;
+            }
         }
+        file.write_all(&out).map_err(|e| Error::io(path, e))?;
         file.commit()
     }
 
@@ -530,6 +565,87 @@ mod tests {
         // Sorted by count, ties alphabetical: the(3), a(2), cat(2), dog(2), sat(2), ...
         let first: Vec<&str> = vocab.words()[..5].iter().map(|e| e.text.as_str()).collect();
         assert_eq!(first, ["the", "a", "cat", "dog", "sat"]);
+    }
+
+    #[test]
+    fn parallel_counts_equal_a_naive_count_at_any_thread_count() {
+        // Several 4 MiB chunks; lines repeat words (document frequency counts a line once), mix
+        // labels in, and use keys longer than a table slot holds inline.
+        let words = [
+            "the",
+            "The",
+            "cat",
+            "CAT",
+            "naïve",
+            "x",
+            "1.5",
+            "a-very-long-word-beyond-sixteen-bytes",
+            "another_extraordinarily_long_identifier",
+            "__label__pos",
+            "__label__neg",
+            "déjà",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut text = String::new();
+        while text.len() < 9 << 20 {
+            for _ in 0..1 + next(12) {
+                text.push_str(words[next(words.len())]);
+                text.push(' ');
+            }
+            text.push('\n');
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("corpus.txt");
+        std::fs::write(&path, &text).unwrap();
+
+        let pipeline = Pipeline::default();
+        let mut processor = pipeline.processor().unwrap();
+        let mut naive: std::collections::HashMap<String, (u64, u64)> = Default::default();
+        let (mut ntokens, mut ndocs) = (0, 0);
+        for line in text.lines() {
+            ndocs += 1;
+            let tokens = processor.tokens(line);
+            let distinct: std::collections::HashSet<&String> = tokens.iter().collect();
+            for t in &tokens {
+                naive.entry(t.clone()).or_default().0 += 1;
+                ntokens += u64::from(!pipeline.is_label(t));
+            }
+            for t in distinct {
+                naive.get_mut(t).unwrap().1 += 1;
+            }
+        }
+        let mut expected: Vec<(String, u64, u64)> =
+            naive.into_iter().map(|(t, (c, d))| (t, c, d)).collect();
+        expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+
+        let corpus = Corpus::open(&[path]).unwrap();
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let counts = pool
+                .install(|| Counts::from_corpus(&corpus, &pipeline))
+                .unwrap();
+            let vocab = Vocab::from_counts(counts, &VocabOptions::default()).unwrap();
+            assert_eq!((vocab.ntokens(), vocab.ndocs()), (ntokens, ndocs));
+            let mut found: Vec<(String, u64, u64)> = vocab
+                .words()
+                .iter()
+                .chain(vocab.labels())
+                .map(|e| (e.text.clone(), e.count, e.doc_freq))
+                .collect();
+            found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            assert_eq!(found, expected, "{threads} threads");
+            assert_eq!(vocab.word_id(&vocab.words()[3].text), Some(3));
+            assert_eq!(vocab.word_id("never seen"), None);
+        }
     }
 
     #[test]

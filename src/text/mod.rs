@@ -6,8 +6,10 @@ pub mod pipeline;
 pub mod spell;
 pub mod stem;
 pub mod stopwords;
+pub mod token_map;
 pub mod tokenize;
 
 pub use normalize::Normalization;
 pub use pipeline::{Numbers, Pipeline, Processor, Tokenizer};
 pub use stopwords::StopWords;
+pub use token_map::TokenMap;

@@ -183,11 +183,21 @@ impl Pipeline {
             )),
             _ => None,
         };
-        let stemmer = self
+        let stopwords = Arc::new(self.stopwords.to_set());
+        let mut stemmer = self
             .stemmer
             .as_deref()
             .map(CachedStemmer::new)
             .transpose()?;
+        if !stopwords.is_empty() {
+            // The stem cache also remembers which words are stop words: one look-up per token.
+            let (stopwords, lowercased) = (Arc::clone(&stopwords), self.lowercase);
+            stemmer = stemmer.map(|s| {
+                s.dropping(Arc::new(move |word: &str| {
+                    is_stopword(&stopwords, lowercased, word, &mut String::new())
+                }))
+            });
+        }
         let spelling: HashMap<String, String> = self
             .spelling
             .iter()
@@ -196,13 +206,15 @@ impl Pipeline {
         Ok(Processor {
             shared: Arc::new(Shared {
                 pipeline: self.clone(),
-                stopwords: self.stopwords.to_set(),
+                stopwords,
                 spelling,
                 hf,
             }),
-            stemmer,
-            normalized: String::new(),
-            lowered: String::new(),
+            work: Work {
+                stemmer,
+                normalized: String::new(),
+                lowered: String::new(),
+            },
         })
     }
 
@@ -228,7 +240,7 @@ impl Pipeline {
 /// Parts of a compiled pipeline that threads share.
 struct Shared {
     pipeline: Pipeline,
-    stopwords: HashSet<String>,
+    stopwords: Arc<HashSet<String>>,
     spelling: HashMap<String, String>,
     hf: Option<Arc<tokenizers::Tokenizer>>,
 }
@@ -238,6 +250,12 @@ struct Shared {
 #[derive(Clone)]
 pub struct Processor {
     shared: Arc<Shared>,
+    work: Work,
+}
+
+/// A processor's own state: the stem cache and reused buffers.
+#[derive(Clone)]
+struct Work {
     stemmer: Option<CachedStemmer>,
     normalized: String,
     lowered: String,
@@ -267,11 +285,11 @@ impl Processor {
     /// Runs every stage on `line` and calls `emit` with each resulting token, labels included in
     /// their original position and unchanged.
     pub fn for_each_token(&mut self, line: &str, mut emit: impl FnMut(&str)) {
-        let shared = Arc::clone(&self.shared);
+        let Processor { shared, work } = self;
         let pipeline = &shared.pipeline;
         if pipeline.label_prefix.is_empty() || !line.contains(pipeline.label_prefix.as_str()) {
             // No label on the line: one segment, without scanning for label boundaries.
-            self.process_segment(&shared, line, &mut emit);
+            process_segment(shared, work, line, &mut emit);
             return;
         }
         // Split off label tokens first so that no stage touches them; the text between labels is
@@ -288,7 +306,7 @@ impl Processor {
                     .map_or(0, char::len_utf8);
             if pipeline.is_label(piece) {
                 if let Some(s) = segment_start.take() {
-                    self.process_segment(&shared, &line[s..start], &mut emit);
+                    process_segment(shared, work, &line[s..start], &mut emit);
                 }
                 emit(piece);
             } else if segment_start.is_none() && !piece.is_empty() {
@@ -296,54 +314,70 @@ impl Processor {
             }
         }
         if let Some(s) = segment_start {
-            self.process_segment(&shared, &line[s..], &mut emit);
+            process_segment(shared, work, &line[s..], &mut emit);
         }
     }
+}
 
-    fn process_segment(&mut self, shared: &Shared, text: &str, emit: &mut impl FnMut(&str)) {
-        let pipeline = &shared.pipeline;
-        let Processor {
-            stemmer,
+/// Stages 1 to 6 for a text without labels.
+fn process_segment(shared: &Shared, work: &mut Work, text: &str, emit: &mut impl FnMut(&str)) {
+    let pipeline = &shared.pipeline;
+    let Work {
+        stemmer,
+        normalized,
+        lowered,
+    } = work;
+    let mut finish = |token: &str| finish_token(shared, stemmer, lowered, token, emit);
+    let unchanged = pipeline.normalization == Normalization::None
+        && !pipeline.lowercase
+        && !pipeline.strip_accents;
+    let text = if unchanged {
+        text
+    } else {
+        normalize_into(
+            text,
+            pipeline.normalization,
+            pipeline.strip_accents,
+            pipeline.lowercase,
             normalized,
-            lowered,
-            ..
-        } = self;
-        let mut finish = |token: &str| finish_token(shared, stemmer, lowered, token, emit);
-        let unchanged = pipeline.normalization == Normalization::None
-            && !pipeline.lowercase
-            && !pipeline.strip_accents;
-        let text = if unchanged {
-            text
-        } else {
-            normalize_into(
-                text,
-                pipeline.normalization,
-                pipeline.strip_accents,
-                pipeline.lowercase,
-                normalized,
-            );
-            normalized.as_str()
-        };
-        match &pipeline.tokenizer {
-            Tokenizer::Whitespace => split_whitespace(text, &mut finish),
-            Tokenizer::Default => {
-                let options = SplitOptions {
-                    keep_punctuation: pipeline.keep_punctuation,
-                    keep_apostrophes: pipeline.keep_apostrophes,
-                    keep_hyphens: pipeline.keep_hyphens,
-                };
-                split_default(text, options, &mut finish);
-            }
-            Tokenizer::HuggingFace { .. } => {
-                let hf = shared.hf.as_ref().expect("compiled with the tokenizer");
-                // An encoding error (e.g. a text longer than the model allows with truncation
-                // off) leaves the segment without tokens rather than aborting a whole corpus run.
-                if let Ok(encoding) = hf.encode(text, false) {
-                    encoding.get_tokens().iter().for_each(|t| finish(t));
-                }
+        );
+        normalized.as_str()
+    };
+    match &pipeline.tokenizer {
+        Tokenizer::Whitespace => split_whitespace(text, &mut finish),
+        Tokenizer::Default => {
+            let options = SplitOptions {
+                keep_punctuation: pipeline.keep_punctuation,
+                keep_apostrophes: pipeline.keep_apostrophes,
+                keep_hyphens: pipeline.keep_hyphens,
+            };
+            split_default(text, options, &mut finish);
+        }
+        Tokenizer::HuggingFace { .. } => {
+            let hf = shared.hf.as_ref().expect("compiled with the tokenizer");
+            // An encoding error (e.g. a text longer than the model allows with truncation
+            // off) leaves the segment without tokens rather than aborting a whole corpus run.
+            if let Ok(encoding) = hf.encode(text, false) {
+                encoding.get_tokens().iter().for_each(|t| finish(t));
             }
         }
     }
+}
+
+/// Stage 5: whether `token` is a stop word. The lists are lowercase, so a token the pipeline did
+/// not lowercase is lowercased (into `buffer`) for the comparison.
+fn is_stopword(
+    stopwords: &HashSet<String>,
+    lowercased: bool,
+    token: &str,
+    buffer: &mut String,
+) -> bool {
+    if lowercased {
+        return stopwords.contains(token);
+    }
+    buffer.clear();
+    buffer.extend(token.chars().flat_map(char::to_lowercase));
+    stopwords.contains(buffer.as_str())
 }
 
 /// Stages 4 to 6 for one token: filters, spelling, stop words, stemming.
@@ -380,21 +414,19 @@ fn finish_token(
             token = correct;
         }
     }
-    if !shared.stopwords.is_empty() {
-        let is_stopword = if pipeline.lowercase {
-            shared.stopwords.contains(token)
-        } else {
-            lowered.clear();
-            lowered.extend(token.chars().flat_map(char::to_lowercase));
-            shared.stopwords.contains(lowered.as_str())
-        };
-        if is_stopword {
-            return;
-        }
-    }
     match stemmer {
-        Some(stemmer) => emit(stemmer.stem(token)),
-        None => emit(token),
+        // The stem cache also holds the stop-word decision (see `Pipeline::processor`).
+        Some(stemmer) => {
+            if let Some(stem) = stemmer.stem(token) {
+                emit(stem);
+            }
+        }
+        None => {
+            let stopwords = &shared.stopwords;
+            if stopwords.is_empty() || !is_stopword(stopwords, pipeline.lowercase, token, lowered) {
+                emit(token);
+            }
+        }
     }
 }
 
@@ -442,6 +474,34 @@ mod tests {
         // "having" is a stop word; its stem "have" would also be, but "was" stems to "wa" which
         // must not leak through: it is removed before stemming.
         assert_eq!(run(&p, "Having cats was nice"), ["cat", "nice"]);
+    }
+
+    #[test]
+    fn stop_words_in_the_stem_cache_drop_what_the_plain_check_drops() {
+        // Without lowercasing, stop words are compared lowercased; the stem cache, which also
+        // decides stop words, must drop exactly what the pipeline without a stemmer drops.
+        let plain = Pipeline {
+            lowercase: false,
+            stopwords: StopWords::built_in("english").unwrap(),
+            ..Pipeline::default()
+        };
+        let stemming = Pipeline {
+            stemmer: Some("english".into()),
+            ..plain.clone()
+        };
+        let line = "The cats And THE dogs were Having fun, the end";
+        let kept = run(&plain, line);
+        assert_eq!(kept, ["cats", "dogs", "fun", "end"]);
+        let mut stemmer = CachedStemmer::new("english").unwrap();
+        let stemmed: Vec<String> = kept
+            .iter()
+            .map(|t| stemmer.stem(t).unwrap().to_string())
+            .collect();
+        let mut processor = stemming.processor().unwrap();
+        for _ in 0..2 {
+            // The second pass is answered from the cache.
+            assert_eq!(processor.tokens(line), stemmed);
+        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Stage 6 of the pipeline: Snowball stemming with a per-thread cache, so that each distinct word
-//! is stemmed once however often it occurs.
+//! is stemmed once however often it occurs. The cache can also hold the stop-word decision of
+//! stage 5, so that one look-up serves both stages.
 
+use super::TokenMap;
 use crate::{Error, Result};
-use hashbrown::HashMap;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::Arc;
 
@@ -49,17 +50,31 @@ pub fn languages() -> Vec<&'static str> {
     LANGUAGES.iter().map(|(n, _)| *n).collect()
 }
 
+/// Which words are dropped before stemming (stop words). It must answer the same for the same word
+/// every time: the answer is cached.
+pub type DropRule = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
+/// What the cache knows about a word.
+enum Cached {
+    Dropped,
+    /// The stem is the word itself (common; spares a copy and a pointer to follow).
+    Unchanged,
+    Stem(Box<str>),
+}
+
 /// A stemmer with its cache. Cloning shares the stemmer and starts an empty cache.
 pub struct CachedStemmer {
     stemmer: Arc<Stemmer>,
-    cache: HashMap<Box<str>, Box<str>>,
+    drop: Option<DropRule>,
+    cache: TokenMap<Cached>,
 }
 
 impl Clone for CachedStemmer {
     fn clone(&self) -> Self {
         CachedStemmer {
             stemmer: Arc::clone(&self.stemmer),
-            cache: HashMap::new(),
+            drop: self.drop.clone(),
+            cache: TokenMap::new(),
         }
     }
 }
@@ -72,18 +87,41 @@ impl CachedStemmer {
             stemmer: Arc::new(Stemmer::create(
                 algorithm.expect("canonical name is listed"),
             )),
-            cache: HashMap::new(),
+            drop: None,
+            cache: TokenMap::new(),
         })
     }
 
-    pub fn stem(&mut self, word: &str) -> &str {
-        if self.cache.len() >= CACHE_LIMIT && !self.cache.contains_key(word) {
+    /// Makes [`CachedStemmer::stem`] answer `None` for the words `rule` drops.
+    pub fn dropping(mut self, rule: DropRule) -> CachedStemmer {
+        self.drop = Some(rule);
+        self.cache.clear();
+        self
+    }
+
+    /// The stem of `word`, or `None` if the drop rule removes it. Never allocates once the word
+    /// is cached.
+    pub fn stem<'a>(&'a mut self, word: &'a str) -> Option<&'a str> {
+        if self.cache.len() >= CACHE_LIMIT && self.cache.get(word).is_none() {
             self.cache.clear();
         }
-        let stemmer = &self.stemmer;
-        self.cache
-            .entry_ref(word)
-            .or_insert_with(|| stemmer.stem(word).into_owned().into_boxed_str())
+        let (stemmer, drop) = (&self.stemmer, &self.drop);
+        let cached = self.cache.get_or_insert_with(word, || {
+            if drop.as_ref().is_some_and(|rule| rule(word)) {
+                return Cached::Dropped;
+            }
+            let stem = stemmer.stem(word);
+            if stem == word {
+                Cached::Unchanged
+            } else {
+                Cached::Stem(stem.into_owned().into_boxed_str())
+            }
+        });
+        match cached {
+            Cached::Dropped => None,
+            Cached::Unchanged => Some(word),
+            Cached::Stem(stem) => Some(stem),
+        }
     }
 }
 
@@ -94,10 +132,31 @@ mod tests {
     #[test]
     fn stems_english_with_porter2() {
         let mut s = CachedStemmer::new("English").unwrap();
-        assert_eq!(s.stem("running"), "run");
-        assert_eq!(s.stem("generously"), "generous");
-        assert_eq!(s.stem("running"), "run");
-        assert_eq!(s.cache.len(), 2);
+        assert_eq!(s.stem("running"), Some("run"));
+        assert_eq!(s.stem("generously"), Some("generous"));
+        assert_eq!(s.stem("running"), Some("run"));
+        assert_eq!(s.stem("cat"), Some("cat"));
+        assert_eq!(s.stem("cat"), Some("cat"));
+        assert_eq!(s.cache.len(), 3);
+    }
+
+    #[test]
+    fn dropped_words_are_decided_once_and_cached() {
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = Arc::clone(&calls);
+        let mut s = CachedStemmer::new("english")
+            .unwrap()
+            .dropping(Arc::new(move |w: &str| {
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                w == "the"
+            }));
+        for _ in 0..3 {
+            assert_eq!(s.stem("the"), None);
+            assert_eq!(s.stem("cats"), Some("cat"));
+        }
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 2);
+        // A clone shares the rule and starts with an empty cache.
+        assert_eq!(s.clone().stem("the"), None);
     }
 
     #[test]
