@@ -6,7 +6,7 @@
 #   80/20 split made with `blazetext split`), cooking (multi-label, ova, P@1/R@1 on cooking.valid),
 #   and the AG News test split (7,600 lines; a seeded 80/20 split of it: predict + report check).
 # For each set: training wall time, prediction wall time (`predict` on the test file) and test
-# P@1 (= accuracy for single-label sets), medians of RUNS runs, 2 threads. A last column trains
+# P@1 (= accuracy for single-label sets; each run's model scored), medians of RUNS runs, 2 threads. A last column trains
 # blazetext with its own defaults on the raw (unprocessed) files.
 #
 #   benches/compare/classify.sh                 # RUNS=3, THREADS=2, CORPORA=../shared/corpora
@@ -66,7 +66,7 @@ bench() {
   mkdir -p "$d"
   prep "$train" "$d/train.txt"
   prep "$test" "$d/test.txt"
-  local ftt=() btt=() ftp=() btp=()
+  local ftt=() btt=() ftp=() btp=() fta=() bta=() ftr=() btr=() ft_test bt_test
   for _ in $(seq "$RUNS"); do
     # shellcheck disable=SC2086
     ftt+=("$(wall "$FT" supervised -input "$d/train.txt" -output "$d/ft" -thread "$THREADS" $ftargs -verbose 0)")
@@ -74,10 +74,12 @@ bench() {
     btt+=("$(wall "$BT" train --mode supervised "$d/train.txt" -o "$d/bt" --threads "$THREADS" --tokenizer whitespace $btargs --quiet)")
     ftp+=("$(wall "$FT" predict "$d/ft.bin" "$d/test.txt")")
     btp+=("$(wall "$BT" predict "$d/bt.bin" "$d/test.txt" --threads "$THREADS")")
+    # Each run trains a new model (Hogwild threads make runs differ): score every one.
+    ft_test=$("$FT" test "$d/ft.bin" "$d/test.txt")
+    bt_test=$("$BT" test "$d/bt.bin" "$d/test.txt")
+    fta+=("$(echo "$ft_test" | p_at_1)") bta+=("$(echo "$bt_test" | p_at_1)")
+    ftr+=("$(echo "$ft_test" | r_at_1)") btr+=("$(echo "$bt_test" | r_at_1)")
   done
-  local ft_test bt_test
-  ft_test=$("$FT" test "$d/ft.bin" "$d/test.txt")
-  bt_test=$("$BT" test "$d/bt.bin" "$d/test.txt")
   # blazetext with its own defaults on the raw files (its default pipeline does the preprocessing).
   "$BT" train --mode supervised "$train" -o "$d/bt_default" --threads "$THREADS" --quiet
   local def
@@ -90,8 +92,8 @@ bench() {
   printf '| %s | %.2f | %.2f | %.2fx | %.3f | %.3f | %.2fx | %s | %s | %s | %s |\n' \
     "$name" "$ftt_m" "$btt_m" "$(echo "$ftt_m / $btt_m" | bc -l)" \
     "$ftp_m" "$btp_m" "$(echo "$ftp_m / $btp_m" | bc -l)" \
-    "$(echo "$ft_test" | p_at_1)" "$(echo "$bt_test" | p_at_1)" "$def" \
-    "$(echo "$ft_test" | r_at_1)/$(echo "$bt_test" | r_at_1)"
+    "$(printf '%s\n' "${fta[@]}" | median)" "$(printf '%s\n' "${bta[@]}" | median)" "$def" \
+    "$(printf '%s\n' "${ftr[@]}" | median)/$(printf '%s\n' "${btr[@]}" | median)"
 }
 
 echo "blazetext $("$BT" --version | awk '{print $2}') vs $("$FT" 2>&1 | head -1 || true); $(date -u +%F); RUNS=$RUNS THREADS=$THREADS; $(nproc) cores"

@@ -10,7 +10,7 @@
 #
 # Usage: benches/compare/embed.sh   (env: EPOCHS=5 THREADS=2 RUNS=1 CORPORA=... OUT=...
 #        CONFIGS="sg-sub cbow-sub cbow batch", BT=<prebuilt blazetext binary, skips cargo build>,
-#        LIMIT_BYTES=<use only the first N bytes of the corpus>)
+#        LIMIT_BYTES=<use only the first N bytes of the corpus>, NS_EXPONENT=0.5 as fastText)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,8 +53,9 @@ fi
 echo "corpus: $(wc -w <"$CORPUS") tokens, $EPOCHS epochs, $THREADS threads, $RUNS run(s), $(date -u +%F)"
 
 COMMON_FT=(-minCount 5 -dim 100 -ws 5 -neg 5 -epoch "$EPOCHS" -thread "$THREADS")
+# fastText draws negatives from unigram^0.5 (hard-coded); blazetext's default is word2vec's 0.75.
 COMMON_BT=(--tokenizer whitespace --min-count 5 --vector-dim 100 --window-size 5
-    --negative-samples 5 --epochs "$EPOCHS" --threads "$THREADS")
+    --negative-samples 5 --epochs "$EPOCHS" --threads "$THREADS" --ns-exponent "${NS_EXPONENT:-0.5}")
 
 # config -> "fastText command and flags | blazetext flags"
 ft_args() {
@@ -85,8 +86,8 @@ time_figures() {
 quality() {
     local a w s
     a=$("$BT" eval analogies "$1" "$QUESTIONS" --json --quiet | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["total"]["accuracy"])')
-    w=$("$BT" eval similarity "$1" "$WS353" --json --quiet | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print("%.4f" % d.get("report", d)["spearman"])')
-    s=$("$BT" eval similarity "$1" "$SIMLEX" --json --quiet | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print("%.4f" % d.get("report", d)["spearman"])')
+    w=$("$BT" eval similarity "$1" "$WS353" --json --quiet | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print("%.4f" % d.get("result", d)["spearman"])')
+    s=$("$BT" eval similarity "$1" "$SIMLEX" --json --quiet | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print("%.4f" % d.get("result", d)["spearman"])')
     echo "$a $w $s"
 }
 

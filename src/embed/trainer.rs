@@ -5,14 +5,14 @@
 //! - cbow: the hidden vector is the average of the input rows (word + subwords) of the context
 //!   words; one loss against the center word; the gradient goes back to every context row.
 //! - skipgram: the hidden vector is the average of the center word's input rows; one loss per
-//!   context word. Unlike fastText, the hidden vector is computed once per center word and its
-//!   gradient is applied once after the whole window (fastText recomputes and applies it for every
-//!   pair); with subwords this divides the input-side work by the window size, for the same
-//!   objective up to a staleness of one window.
-//! - batch_skipgram (Ji et al. 2016): as skipgram, but the window's context words, in batches of
-//!   `batch_size`, share one draw of negative samples, each negative standing for the whole batch
-//!   (its gradient is weighted by the batch size). The output-side work per center word drops
-//!   from `(1 + neg) × contexts` to `contexts + neg` rows.
+//!   context word, and the input rows are updated after every (center, context) pair, as
+//!   word2vec and fastText do.
+//! - batch_skipgram (Ji et al. 2016): the hidden vector is computed once per center word and its
+//!   gradient applied once after the whole window (with subwords this divides the input-side work
+//!   by the number of context words, at one window of staleness); the window's context words, in
+//!   batches of `batch_size`, share one draw of negative samples, each negative standing for the
+//!   whole batch (its gradient is weighted by the batch size). The output-side work per center
+//!   word drops from `(1 + neg) × contexts` to `contexts + neg` rows.
 
 use crate::model::loss::Loss;
 use crate::model::sampling::{below, thread_rng, uniform01, LinearDecay};
@@ -230,10 +230,12 @@ impl Worker<'_> {
                 continue;
             }
             let rows = self.data.rows.of(sentence[i]);
-            self.input.average_rows(rows, &mut state.hidden);
-            state.grad.fill(0.0);
             match (self.config.mode, self.loss) {
                 (Mode::BatchSkipgram, Loss::NegativeSampling(ns)) => {
+                    // One hidden vector and one input update per centre word; contexts go in
+                    // batches that share their negatives. Fast, slightly less accurate.
+                    self.input.average_rows(rows, &mut state.hidden);
+                    state.grad.fill(0.0);
                     contexts.clear();
                     contexts.extend_from_slice(&sentence[lo..i]);
                     contexts.extend_from_slice(&sentence[i + 1..hi]);
@@ -243,16 +245,21 @@ impl Worker<'_> {
                             ns.forward_shared(self.output, batch, weight, state, lr) as f64;
                         tally.examples += batch.len() as u64;
                     }
+                    self.input.add_to_rows(rows, 1.0, &state.grad);
                 }
                 _ => {
+                    // As word2vec and fastText: every (centre, context) pair sees the input rows
+                    // as updated by the previous pair.
                     for c in (lo..hi).filter(|&c| c != i) {
+                        self.input.average_rows(rows, &mut state.hidden);
+                        state.grad.fill(0.0);
                         tally.loss +=
                             self.loss.forward(self.output, sentence, c, state, lr, true) as f64;
                         tally.examples += 1;
+                        self.input.add_to_rows(rows, 1.0, &state.grad);
                     }
                 }
             }
-            self.input.add_to_rows(rows, 1.0, &state.grad);
         }
     }
 }
