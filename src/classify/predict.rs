@@ -159,6 +159,36 @@ fn encode_and_load(
     Ok(batches)
 }
 
+/// Lines per parallel task: a file smaller than one read chunk (one batch) still uses every
+/// thread.
+const LINES_PER_TASK: usize = 256;
+
+/// Predicts every line of `batches` in parallel and maps each prediction with `f`; results
+/// keep the input order, one vector per batch.
+fn predict_lines<T: Send>(
+    model: &Classifier,
+    batches: &[Batch],
+    k: usize,
+    threshold: f32,
+    f: impl Fn(&[(f32, u32)]) -> T + Sync,
+) -> Vec<Vec<T>> {
+    batches
+        .iter()
+        .map(|batch| {
+            (0..batch.lines())
+                .into_par_iter()
+                .with_min_len(LINES_PER_TASK)
+                .map_init(
+                    || (Vec::new(), Vec::new()),
+                    |(hidden, scratch), i| {
+                        f(&model.predict_rows(batch.line(i), k, threshold, hidden, scratch))
+                    },
+                )
+                .collect()
+        })
+        .collect()
+}
+
 fn format_line(model: &Classifier, p: &[(f32, u32)], format: Format, text: &mut String) {
     let labels = model.vocab.labels();
     match format {
@@ -232,21 +262,13 @@ pub fn predict_file(
     } else {
         let batches = encode_and_load(model, disk, input, false)?;
         let model = &*model;
-        let texts: Vec<String> = batches
-            .par_iter()
-            .map(|batch| {
-                let (mut hidden, mut scratch) = (Vec::new(), Vec::new());
-                let mut text = String::new();
-                for i in 0..batch.lines() {
-                    let p =
-                        model.predict_rows(batch.line(i), k, threshold, &mut hidden, &mut scratch);
-                    format_line(model, &p, format, &mut text);
-                }
-                text
-            })
-            .collect();
-        for text in &texts {
-            write(out, text)?;
+        let texts = predict_lines(model, &batches, k, threshold, |p| {
+            let mut text = String::new();
+            format_line(model, p, format, &mut text);
+            text
+        });
+        for lines in &texts {
+            write(out, &lines.concat())?;
         }
     }
     out.flush().map_err(|e| Error::io("<stdout>", e))
@@ -277,19 +299,9 @@ pub fn evaluate(
     let model = &*model;
     let k = k.count(model.vocab.labels().len());
     let labels = model.vocab.labels();
-    let predictions: Vec<Vec<Vec<u32>>> = batches
-        .par_iter()
-        .map(|batch| {
-            let (mut hidden, mut scratch) = (Vec::new(), Vec::new());
-            (0..batch.lines())
-                .map(|i| {
-                    let p =
-                        model.predict_rows(batch.line(i), k, threshold, &mut hidden, &mut scratch);
-                    p.iter().map(|&(_, l)| l).collect()
-                })
-                .collect()
-        })
-        .collect();
+    let predictions: Vec<Vec<Vec<u32>>> = predict_lines(model, &batches, k, threshold, |p| {
+        p.iter().map(|&(_, l)| l).collect()
+    });
     let mut total = Evaluation {
         fasttext: PrecisionAtK::default(),
         tally: Tally::new(&model.labels()),

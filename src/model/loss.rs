@@ -227,12 +227,20 @@ impl Loss {
                 }
             }
             Loss::NegativeSampling(_) | Loss::OneVsAll => {
+                // Ranked by the logit, which orders labels as their probability does, so the
+                // exponential is paid only for the k labels kept.
+                let min_logit = (threshold / (1.0 - threshold)).ln();
                 for c in 0..wo.rows() {
-                    let p = sigmoid_exact(wo.dot_row(c, hidden));
-                    if p >= threshold {
-                        top.push(p.ln(), c as u32);
+                    let logit = wo.dot_row(c, hidden);
+                    if logit >= min_logit {
+                        top.push(logit, c as u32);
                     }
                 }
+                return top
+                    .into_sorted()
+                    .into_iter()
+                    .map(|(logit, c)| (sigmoid_exact(logit), c))
+                    .collect();
             }
         }
         top.into_sorted()
@@ -322,7 +330,7 @@ impl Ord for Scored {
     }
 }
 
-/// The k largest log-probabilities seen.
+/// The k largest scores seen: log-probabilities, or logits for one-vs-all (same order).
 struct TopK {
     k: usize,
     heap: BinaryHeap<Scored>,
