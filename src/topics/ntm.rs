@@ -857,6 +857,19 @@ mod tests {
         }
     }
 
+    /// The CLI's default: ProdLDA with batch norm on the encoder only.
+    fn default_arch() -> Architecture {
+        Architecture {
+            decoder_batch_norm: false,
+            ..arch(
+                Activation::Softplus,
+                Prior::Dirichlet,
+                DecoderKind::ProductOfExperts,
+                true,
+            )
+        }
+    }
+
     /// Central finite differences of the full loss against the analytic gradient of every
     /// parameter (all of them, for these tiny sizes). Scales inputs down so f32 is accurate.
     fn grad_check(a: Architecture, dropout: f32) {
@@ -913,15 +926,7 @@ mod tests {
 
     #[test]
     fn gradients_poe_encoder_bn_without_decoder_bn() {
-        let a = Architecture {
-            decoder_batch_norm: false,
-            ..arch(
-                Activation::Softplus,
-                Prior::Dirichlet,
-                DecoderKind::ProductOfExperts,
-                true,
-            )
-        };
+        let a = default_arch();
         assert_eq!(a.stat_shapes().len(), 2);
         grad_check(a, 0.0);
     }
@@ -1028,15 +1033,7 @@ mod tests {
 
     #[test]
     fn relevance_moves_from_lift_to_probability() {
-        let a = Architecture {
-            decoder_batch_norm: false,
-            ..arch(
-                Activation::Softplus,
-                Prior::Dirichlet,
-                DecoderKind::ProductOfExperts,
-                true,
-            )
-        };
+        let a = default_arch();
         let mut m = Ntm::new(a, &mut linalg::rng(1)).unwrap();
         // Background: word 0 common, word 1 rare; topic 0 lifts word 1 by e² and word 0 by e.
         let (ib, id) = (m.idx_beta(), m.idx_decoder_bias().unwrap());
