@@ -266,6 +266,22 @@ fn sagemaker_csv_vocab_and_json_requests() {
         .stderr(predicate::str::contains(
             "unknown hyperparameter `num_topic`",
         ));
+    // A switch that is neither true nor false is an error, not a silent `false`.
+    blazetext()
+        .args([
+            "topics",
+            "train",
+            csv.to_str().unwrap(),
+            "-o",
+            m,
+            "--hyperparameters",
+        ])
+        .arg(r#"{"batch_norm": "yes"}"#)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "hyperparameter batch_norm=yes: expected true or false",
+        ));
 }
 
 #[test]

@@ -265,6 +265,11 @@ fn apply_hyperparameters(m: &mut ModelArgs, text: &str) -> Result<()> {
             other => other.to_string(),
         };
         let bad = |what: &str| Error::config(format!("hyperparameter {key}={v}: expected {what}"));
+        let flag = || match v.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(bad("true or false")),
+        };
         macro_rules! num {
             ($field:expr, $what:expr) => {
                 $field = v.trim().parse().map_err(|_| bad($what))?
@@ -285,8 +290,8 @@ fn apply_hyperparameters(m: &mut ModelArgs, text: &str) -> Result<()> {
                 let c: f32 = v.trim().parse().map_err(|_| bad("a number"))?;
                 m.clip_gradient = (c > 0.0).then_some(c);
             }
-            "batch_norm" => m.batch_norm = v.trim().eq_ignore_ascii_case("true"),
-            "decoder_batch_norm" => m.decoder_batch_norm = v.trim().eq_ignore_ascii_case("true"),
+            "batch_norm" => m.batch_norm = flag()?,
+            "decoder_batch_norm" => m.decoder_batch_norm = flag()?,
             "encoder_layers" => m.encoder_layers = v.clone(),
             "encoder_layers_activation" => {
                 m.encoder_layers_activation = Activation::from_str(v.trim(), true)
@@ -452,8 +457,14 @@ fn relevance_arg(s: &str) -> std::result::Result<f32, String> {
     }
 }
 
-/// Metrics of a model on reference documents (document co-occurrence NPMI needs only the bag).
-fn quality(ntm: &Ntm, reference: &Bow, top: usize, relevance: f32) -> serde_json::Value {
+/// Metrics of a model on reference documents (document co-occurrence NPMI needs only the bag),
+/// with the top words they were measured on and their per-topic coherence.
+fn quality(
+    ntm: &Ntm,
+    reference: &Bow,
+    top: usize,
+    relevance: f32,
+) -> (serde_json::Value, Vec<Vec<u32>>, metrics::Coherence) {
     let ranked = ntm.relevance(relevance);
     let tops = metrics::top_words(&ranked, top);
     let coherence = metrics::npmi(&tops, &doc_sets(reference), Window::Document);
@@ -461,13 +472,14 @@ fn quality(ntm: &Ntm, reference: &Bow, top: usize, relevance: f32) -> serde_json
     let (tu, _) = metrics::topic_uniqueness(&tops);
     let (loss, words) = train::elbo(ntm, reference);
     let sim = metrics::topic_similarity(&tops);
-    json!({
+    let summary = json!({
         "npmi_document": coherence.mean,
         "td25": td,
         "tu": tu,
         "perplexity": (loss / words.max(1.0)).exp(),
         "topic_similarity": sim,
-    })
+    });
+    (summary, tops, coherence)
 }
 
 fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
@@ -506,7 +518,7 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
             ));
         }
     })?;
-    let metrics = quality(&ntm, reference, 10, DEFAULT_RELEVANCE);
+    let (metrics, _, _) = quality(&ntm, reference, 10, DEFAULT_RELEVANCE);
     if metrics["topic_similarity"]["collapsed"] == json!(true) {
         log::warn(format!(
             "component collapse — many topics share their top words (mean Jaccard {:.2}, {} \
@@ -723,11 +735,9 @@ fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
 fn eval_cmd(g: &GlobalArgs, a: &EvalArgs) -> Result<()> {
     let model = TopicModel::load(&a.model)?;
     let (bow, tokens) = read_for_model(&model, &a.docs, a.input_format, a.text_field.as_deref())?;
-    let tops = metrics::top_words(&model.ntm.relevance(a.relevance), a.top);
-    let mut result = quality(&model.ntm, &bow, a.top, a.relevance);
+    let (mut result, tops, coherence) = quality(&model.ntm, &bow, a.top, a.relevance);
     result["documents"] = json!(bow.n_docs());
-    result["npmi_document_per_topic"] =
-        json!(metrics::npmi(&tops, &doc_sets(&bow), Window::Document).per_topic);
+    result["npmi_document_per_topic"] = json!(coherence.per_topic);
     if let Some(tokens) = &tokens {
         let seqs = docs::to_sequences(tokens, |t| model.word_id(t));
         result["npmi_window10"] = json!(metrics::npmi(&tops, &seqs, Window::Sliding(10)).mean);
@@ -792,7 +802,7 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
         let (ntm, report) = train::train(&cfg, &data.train, Some(&held_out), |l, _| {
             log::info(format!("K={k} epoch {} loss {:.2}", l.epoch, l.train_loss));
         })?;
-        let mut q = quality(&ntm, &held_out, 10, DEFAULT_RELEVANCE);
+        let (mut q, _, _) = quality(&ntm, &held_out, 10, DEFAULT_RELEVANCE);
         q["num_topics"] = json!(k);
         q["seconds"] = json!(report.seconds);
         if let Some(dir) = &a.output_dir {
