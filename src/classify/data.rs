@@ -57,6 +57,15 @@ impl Examples {
         u64::from(self.tokens[i])
     }
 
+    /// Every input row some example uses, marked in a table of `n_rows` entries.
+    pub fn used_rows(&self, n_rows: usize) -> Vec<bool> {
+        let mut used = vec![false; n_rows];
+        for &r in &self.rows {
+            used[r as usize] = true;
+        }
+        used
+    }
+
     /// Tokens over all examples.
     pub fn total_tokens(&self) -> u64 {
         self.tokens.iter().map(|&t| u64::from(t)).sum()

@@ -6,9 +6,10 @@
 //! - epochs are passes over a seeded shuffle of the examples, each thread taking a contiguous
 //!   share, so a validation file can be scored after every epoch (early stopping keeps the best
 //!   epoch) and sorted training files do not bias the last updates;
-//! - only word rows start random; n-gram bucket rows start at zero, so n-grams never seen in
-//!   training add nothing at prediction time (fastText adds their random initial vectors), and
-//!   the untouched part of a 2M-bucket matrix costs neither time nor memory until it is saved;
+//! - word rows and the n-gram bucket rows training uses start random as in fastText; the other
+//!   bucket rows start at zero, so n-grams never seen in training add nothing at prediction time
+//!   (fastText adds their random initial vectors), and the untouched part of a 2M-bucket matrix
+//!   costs neither time nor memory until it is saved;
 //! - optional class weights scale each example's learning rate.
 
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ use crate::io::WordVectorModel;
 use crate::matrix::Matrix;
 use crate::model::sampling::{below, thread_rng, LinearDecay};
 use crate::model::{
-    uniform_matrix, Loss, LossKind, Progress, RunOptions, SharedMatrix, State, TrainConfig,
+    fill_uniform_rows, Loss, LossKind, Progress, RunOptions, SharedMatrix, State, TrainConfig,
 };
 use crate::text::Pipeline;
 use crate::vocab::{Vocab, VocabOptions};
@@ -176,7 +177,7 @@ pub fn train(
     let nlabels = vocab.labels().len();
     let dim = config.vector_dim;
     let weights = class_weights(config.class_weight.as_deref(), &vocab, &examples)?;
-    let input = initial_input(&vocab, &spec, dim, config)?;
+    let input = initial_input(&vocab, &spec, &examples, dim, config)?;
     let output = SharedMatrix::new(Matrix::zeros(nlabels, dim));
     let label_counts: Vec<u64> = vocab.labels().iter().map(|e| e.count).collect();
     let loss = Loss::new(
@@ -315,18 +316,20 @@ fn warn_unlabelled(stats: &EncodeStats, prefix: &str) {
     }
 }
 
-/// Word rows uniform in ±1/dim (seeded), optionally overwritten by pretrained vectors; bucket rows
-/// zero.
+/// Word rows and the bucket rows `examples` use uniform in ±1/dim (seeded), word rows optionally
+/// overwritten by pretrained vectors; other bucket rows zero.
 fn initial_input(
     vocab: &Vocab,
     spec: &InputSpec,
+    examples: &Examples,
     dim: usize,
     config: &TrainConfig,
 ) -> Result<SharedMatrix> {
     let nwords = vocab.words().len();
-    let words = uniform_matrix(nwords, dim, config.seed);
-    let mut m = Matrix::zeros(nwords + spec.bucket as usize, dim);
-    m.as_mut_slice()[..nwords * dim].copy_from_slice(words.as_slice());
+    let rows = nwords + spec.bucket as usize;
+    let used = examples.used_rows(rows);
+    let mut m = Matrix::zeros(rows, dim);
+    fill_uniform_rows(&mut m, config.seed, |r| r < nwords || used[r]);
     if let Some(path) = &config.pretrained_vectors {
         let pre = WordVectorModel::load(path)?;
         if pre.dim() != dim {

@@ -140,12 +140,20 @@ impl SharedMatrix {
 
 /// A `rows × cols` matrix with every entry drawn from uniform(−1/cols, 1/cols), as word2vec and
 /// fastText initialise input vectors — but over the whole matrix (fastText's per-thread
-/// initialisation leaves rows zero with fewer than 10 threads). Blocks get their own seeded
-/// generator, so the result depends on `seed` only, not on the number of rayon threads.
+/// initialisation leaves rows zero with fewer than 10 threads).
 pub fn uniform_matrix(rows: usize, cols: usize, seed: u64) -> Matrix {
-    const BLOCK: usize = 1 << 16;
-    let bound = 1.0 / cols.max(1) as f32;
     let mut m = Matrix::zeros(rows, cols);
+    fill_uniform_rows(&mut m, seed, |_| true);
+    m
+}
+
+/// Draws the rows `keep` selects from uniform(−1/cols, 1/cols) and leaves the others as they
+/// are. Blocks of the storage get their own seeded generator, so the result depends on `seed`
+/// and `keep` only, not on the number of rayon threads; rows not kept cost no draws.
+pub fn fill_uniform_rows(m: &mut Matrix, seed: u64, keep: impl Fn(usize) -> bool + Sync) {
+    const BLOCK: usize = 1 << 16;
+    let cols = m.cols().max(1);
+    let bound = 1.0 / cols as f32;
     m.as_mut_slice()
         .par_chunks_mut(BLOCK)
         .enumerate()
@@ -153,11 +161,19 @@ pub fn uniform_matrix(rows: usize, cols: usize, seed: u64) -> Matrix {
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(
                 seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
             );
-            for x in chunk {
-                *x = rng.gen_range(-bound..bound);
+            let start = b * BLOCK;
+            let mut at = 0;
+            while at < chunk.len() {
+                let row = (start + at) / cols;
+                let end = ((row + 1) * cols - start).min(chunk.len());
+                if keep(row) {
+                    for x in &mut chunk[at..end] {
+                        *x = rng.gen_range(-bound..bound);
+                    }
+                }
+                at = end;
             }
         });
-    m
 }
 
 /// `a · b` (equal lengths).
@@ -343,5 +359,19 @@ mod tests {
         assert_ne!(m, uniform_matrix(70_000, 5, 8));
         let mean: f64 = m.as_slice().iter().map(|&x| x as f64).sum::<f64>() / 350_000.0;
         assert!(mean.abs() < 1e-3);
+    }
+
+    #[test]
+    fn fill_uniform_rows_draws_only_the_kept_rows() {
+        let mut m = Matrix::zeros(1_000, 100);
+        fill_uniform_rows(&mut m, 3, |r| r % 3 == 0);
+        for r in 0..m.rows() {
+            let drawn = m.row(r).iter().all(|&x| x != 0.0 && x.abs() < 0.01);
+            let zero = m.row(r).iter().all(|&x| x == 0.0);
+            assert!(if r % 3 == 0 { drawn } else { zero }, "row {r}");
+        }
+        let mut again = Matrix::zeros(1_000, 100);
+        fill_uniform_rows(&mut again, 3, |r| r % 3 == 0);
+        assert_eq!(m, again);
     }
 }

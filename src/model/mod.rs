@@ -22,6 +22,6 @@ pub mod progress;
 pub mod sampling;
 
 pub use config::{Mode, RunOptions, TrainConfig};
-pub use hogwild::{uniform_matrix, SharedMatrix};
+pub use hogwild::{fill_uniform_rows, uniform_matrix, SharedMatrix};
 pub use loss::{Loss, LossKind, State};
 pub use progress::{Progress, Summary};
