@@ -109,6 +109,73 @@ impl SharedMatrix {
         axpy(scale, v, row);
     }
 
+    /// `out[c] = row_c · v` for every row (one CPU-feature dispatch for the whole matrix).
+    pub fn dot_all_rows(&self, v: &[f32], out: &mut Vec<f32>) {
+        assert_eq!(v.len(), self.cols);
+        out.clear();
+        out.resize(self.rows, 0.0);
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+            return unsafe { self.dot_all_rows_avx2(v, out) };
+        }
+        self.dot_all_rows_with::<Separate>(v, out)
+    }
+
+    /// For every row c: `grad += alphas[c] · row_c`, then `row_c += alphas[c] · v`, in one pass
+    /// over the row and in row order — what [`Self::add_row_to`] then [`Self::add_to_row`] do
+    /// row by row, with one CPU-feature dispatch for the whole matrix. Rows with a zero alpha
+    /// are skipped.
+    pub fn update_all_rows(&self, alphas: &[f32], v: &[f32], grad: &mut [f32]) {
+        assert_eq!(alphas.len(), self.rows);
+        assert_eq!(v.len(), self.cols);
+        assert_eq!(grad.len(), self.cols);
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+            return unsafe { self.update_all_rows_avx2(alphas, v, grad) };
+        }
+        self.update_all_rows_with::<Separate>(alphas, v, grad)
+    }
+
+    #[inline(always)]
+    fn dot_all_rows_with<M: MulAdd>(&self, v: &[f32], out: &mut [f32]) {
+        for (c, o) in out.iter_mut().enumerate() {
+            let p = self.row_ptr(c);
+            // SAFETY: as in `dot_row`.
+            let row = unsafe { std::slice::from_raw_parts(p, self.cols) };
+            *o = dot_kernel::<M>(row, v);
+        }
+    }
+
+    #[inline(always)]
+    fn update_all_rows_with<M: MulAdd>(&self, alphas: &[f32], v: &[f32], grad: &mut [f32]) {
+        for (c, &alpha) in alphas.iter().enumerate() {
+            if alpha == 0.0 {
+                continue;
+            }
+            let p = self.row_ptr(c);
+            // SAFETY: as in `add_to_row`: bounds checked, the mutable slice ends with this
+            // iteration, `v` and `grad` are caller-owned; concurrent writers are the Hogwild race.
+            let row = unsafe { std::slice::from_raw_parts_mut(p, self.cols) };
+            update_kernel::<M>(alpha, row, v, grad);
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn dot_all_rows_avx2(&self, v: &[f32], out: &mut [f32]) {
+        self.dot_all_rows_with::<Fused>(v, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn update_all_rows_avx2(&self, alphas: &[f32], v: &[f32], grad: &mut [f32]) {
+        self.update_all_rows_with::<Fused>(alphas, v, grad)
+    }
+
     /// `dst = mean of the rows listed in `rows`` (zero when `rows` is empty).
     pub fn average_rows(&self, rows: &[u32], dst: &mut [f32]) {
         dst.fill(0.0);
@@ -258,6 +325,26 @@ fn axpy_kernel<M: MulAdd>(alpha: f32, x: &[f32], y: &mut [f32]) {
     }
 }
 
+/// `grad += alpha · row`, then `row += alpha · v` (the old row goes into `grad`).
+#[inline(always)]
+fn update_kernel<M: MulAdd>(alpha: f32, row: &mut [f32], v: &[f32], grad: &mut [f32]) {
+    assert!(row.len() == v.len() && row.len() == grad.len());
+    let mut cr = row.chunks_exact_mut(8);
+    let mut cv = v.chunks_exact(8);
+    let mut cg = grad.chunks_exact_mut(8);
+    for ((rc, vc), gc) in (&mut cr).zip(&mut cv).zip(&mut cg) {
+        for j in 0..8 {
+            gc[j] = M::mul_add(alpha, rc[j], gc[j]);
+            rc[j] = M::mul_add(alpha, vc[j], rc[j]);
+        }
+    }
+    let tail = cr.into_remainder().iter_mut().zip(cv.remainder());
+    for ((r, x), g) in tail.zip(cg.into_remainder()) {
+        *g = M::mul_add(alpha, *r, *g);
+        *r = M::mul_add(alpha, *x, *r);
+    }
+}
+
 fn dot_portable(a: &[f32], b: &[f32]) -> f32 {
     dot_kernel::<Separate>(a, b)
 }
@@ -359,6 +446,37 @@ mod tests {
         assert_ne!(m, uniform_matrix(70_000, 5, 8));
         let mean: f64 = m.as_slice().iter().map(|&x| x as f64).sum::<f64>() / 350_000.0;
         assert!(mean.abs() < 1e-3);
+    }
+
+    #[test]
+    fn whole_matrix_sweeps_match_row_by_row_updates() {
+        for cols in [1, 7, 8, 50, 100] {
+            let rows = 13;
+            let m = uniform_matrix(rows, cols, 11);
+            let v: Vec<f32> = (0..cols).map(|j| (j as f32 * 0.3).cos()).collect();
+            let alphas: Vec<f32> = (0..rows)
+                .map(|c| {
+                    if c % 4 == 0 {
+                        0.0
+                    } else {
+                        0.1 * c as f32 - 0.5
+                    }
+                })
+                .collect();
+            let (swept, one_by_one) = (SharedMatrix::new(m.clone()), SharedMatrix::new(m));
+            let mut scores = Vec::new();
+            swept.dot_all_rows(&v, &mut scores);
+            let by_row: Vec<f32> = (0..rows).map(|c| one_by_one.dot_row(c, &v)).collect();
+            assert_eq!(scores, by_row, "cols {cols}");
+            let (mut g1, mut g2) = (vec![0.25; cols], vec![0.25; cols]);
+            swept.update_all_rows(&alphas, &v, &mut g1);
+            for (c, &a) in alphas.iter().enumerate() {
+                one_by_one.add_row_to(c, a, &mut g2);
+                one_by_one.add_to_row(c, a, &v);
+            }
+            assert_eq!(g1, g2, "cols {cols}");
+            assert_eq!(swept.into_inner(), one_by_one.into_inner(), "cols {cols}");
+        }
     }
 
     #[test]

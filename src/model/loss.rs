@@ -185,18 +185,31 @@ impl Loss {
             Loss::Softmax => {
                 let target = targets[target_index] as usize;
                 softmax_scores(wo, &state.hidden, &mut state.output);
-                if lr != 0.0 {
-                    for c in 0..wo.rows() {
-                        let alpha = lr * ((c == target) as u8 as f32 - state.output[c]);
-                        wo.add_row_to(c, alpha, &mut state.grad);
-                        wo.add_to_row(c, alpha, &state.hidden);
-                    }
+                let loss = -log01(state.output[target]);
+                // The probabilities become the rows' update scales.
+                for (c, p) in state.output.iter_mut().enumerate() {
+                    *p = lr * ((c == target) as u8 as f32 - *p);
                 }
-                -log01(state.output[target])
+                wo.update_all_rows(&state.output, &state.hidden, &mut state.grad);
+                loss
             }
-            Loss::OneVsAll => (0..wo.rows() as u32)
-                .map(|c| binary_logistic(wo, c, targets.contains(&c), state, lr))
-                .sum(),
+            Loss::OneVsAll => {
+                // As `binary_logistic` for every class, with the scores computed in one sweep.
+                wo.dot_all_rows(&state.hidden, &mut state.output);
+                let mut loss = 0.0;
+                for (c, s) in state.output.iter_mut().enumerate() {
+                    let label = targets.contains(&(c as u32));
+                    let score = sigmoid(*s);
+                    loss += if label {
+                        -log01(score)
+                    } else {
+                        -log01(1.0 - score)
+                    };
+                    *s = lr * (label as u8 as f32 - score);
+                }
+                wo.update_all_rows(&state.output, &state.hidden, &mut state.grad);
+                loss
+            }
         }
     }
 
@@ -230,8 +243,8 @@ impl Loss {
                 // Ranked by the logit, which orders labels as their probability does, so the
                 // exponential is paid only for the k labels kept.
                 let min_logit = (threshold / (1.0 - threshold)).ln();
-                for c in 0..wo.rows() {
-                    let logit = wo.dot_row(c, hidden);
+                wo.dot_all_rows(hidden, scratch);
+                for (c, &logit) in scratch.iter().enumerate() {
                     if logit >= min_logit {
                         top.push(logit, c as u32);
                     }
@@ -252,8 +265,7 @@ impl Loss {
 
 /// `out = softmax(wo · hidden)` (exact, max-subtracted).
 fn softmax_scores(wo: &SharedMatrix, hidden: &[f32], out: &mut Vec<f32>) {
-    out.clear();
-    out.extend((0..wo.rows()).map(|c| wo.dot_row(c, hidden)));
+    wo.dot_all_rows(hidden, out);
     let max = out.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let mut z = 0.0f32;
     for x in out.iter_mut() {
