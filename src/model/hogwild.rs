@@ -115,8 +115,7 @@ impl SharedMatrix {
         out.clear();
         out.resize(self.rows, 0.0);
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
+        if has_avx2_fma() {
             // SAFETY: the CPU supports AVX2 and FMA (checked just above).
             return unsafe { self.dot_all_rows_avx2(v, out) };
         }
@@ -132,8 +131,7 @@ impl SharedMatrix {
         assert_eq!(v.len(), self.cols);
         assert_eq!(grad.len(), self.cols);
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
+        if has_avx2_fma() {
             // SAFETY: the CPU supports AVX2 and FMA (checked just above).
             return unsafe { self.update_all_rows_avx2(alphas, v, grad) };
         }
@@ -243,11 +241,18 @@ pub fn fill_uniform_rows(m: &mut Matrix, seed: u64, keep: impl Fn(usize) -> bool
         });
 }
 
+/// Whether the AVX2 + FMA kernels may run (the standard library caches the answer).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn has_avx2_fma() -> bool {
+    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+}
+
 /// `a · b` (equal lengths).
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+    if has_avx2_fma() {
         // SAFETY: the CPU supports AVX2 and FMA (checked just above).
         return unsafe { dot_avx2(a, b) };
     }
@@ -258,7 +263,7 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 #[inline]
 pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+    if has_avx2_fma() {
         // SAFETY: the CPU supports AVX2 and FMA (checked just above).
         return unsafe { axpy_avx2(alpha, x, y) };
     }

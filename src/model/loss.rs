@@ -121,6 +121,12 @@ fn binary_logistic(wo: &SharedMatrix, target: u32, label: bool, state: &mut Stat
         wo.add_row_to(t, alpha, &mut state.grad);
         wo.add_to_row(t, alpha, &state.hidden);
     }
+    logistic_loss(score, label)
+}
+
+/// −log of the probability a sigmoid `score` gives the true side of a binary decision.
+#[inline]
+fn logistic_loss(score: f32, label: bool) -> f32 {
     if label {
         -log01(score)
     } else {
@@ -200,11 +206,7 @@ impl Loss {
                 for (c, s) in state.output.iter_mut().enumerate() {
                     let label = targets.contains(&(c as u32));
                     let score = sigmoid(*s);
-                    loss += if label {
-                        -log01(score)
-                    } else {
-                        -log01(1.0 - score)
-                    };
+                    loss += logistic_loss(score, label);
                     *s = lr * (label as u8 as f32 - score);
                 }
                 wo.update_all_rows(&state.output, &state.hidden, &mut state.grad);
