@@ -250,38 +250,25 @@ fn sagemaker_csv_vocab_and_json_requests() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("no text pipeline"));
-    // Unknown SageMaker hyperparameter names are rejected by name.
-    blazetext()
-        .args([
-            "topics",
-            "train",
-            csv.to_str().unwrap(),
-            "-o",
-            m,
-            "--hyperparameters",
-        ])
-        .arg(r#"{"num_topic": "2"}"#)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
+    // Unknown SageMaker hyperparameter names are rejected by name, and a switch that is neither
+    // true nor false is an error, not a silent `false`.
+    for (json, message) in [
+        (
+            r#"{"num_topic": "2"}"#,
             "unknown hyperparameter `num_topic`",
-        ));
-    // A switch that is neither true nor false is an error, not a silent `false`.
-    blazetext()
-        .args([
-            "topics",
-            "train",
-            csv.to_str().unwrap(),
-            "-o",
-            m,
-            "--hyperparameters",
-        ])
-        .arg(r#"{"batch_norm": "yes"}"#)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
+        ),
+        (
+            r#"{"batch_norm": "yes"}"#,
             "hyperparameter batch_norm=yes: expected true or false",
-        ));
+        ),
+    ] {
+        blazetext()
+            .args(["topics", "train", csv.to_str().unwrap(), "-o", m])
+            .args(["--hyperparameters", json])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(message));
+    }
 }
 
 #[test]
