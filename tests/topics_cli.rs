@@ -468,3 +468,78 @@ fn wetc_reads_fasttext_bin_and_vec_embeddings() {
         assert!((-1.0..=1.0).contains(&w), ".{ext}: wetc {w}");
     }
 }
+
+#[test]
+fn topic_embeddings_from_vectors_trained_on_the_topic_pipeline() {
+    let dir = tempfile::tempdir().unwrap();
+    // The documented recipe: vectors trained on the text after the topic pipeline.
+    let tokens = dir.path().join("tokens.txt");
+    blazetext()
+        .args(["preprocess", SAMPLE, "-o"])
+        .arg(&tokens)
+        .args(["--stopwords", "english", "--stemmer", "english", "--quiet"])
+        .assert()
+        .success();
+    let prefix = dir.path().join("emb");
+    blazetext()
+        .args(["train", "--mode", "skipgram"])
+        .arg(&tokens)
+        .arg("-o")
+        .arg(&prefix)
+        .args(["--dim", "8", "--min-count", "1", "--epochs", "1"])
+        .args(["--threads", "1", "--seed", "3", "--quiet"])
+        .assert()
+        .success();
+    let model = dir.path().join("m.ntm");
+    blazetext()
+        .args(["topics", "train", SAMPLE, "-o", model.to_str().unwrap()])
+        .args(FAST)
+        .arg("--topic-embeddings")
+        .arg(prefix.with_extension("vec"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("npmi"));
+    let out = blazetext()
+        .args(["topics", "infer", model.to_str().unwrap(), SAMPLE])
+        .args(["--format", "csv", "--quiet"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Vec<Vec<f64>> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    assert!(!rows.is_empty());
+    assert_distributions(&rows, 5);
+    blazetext()
+        .args(["topics", "show", model.to_str().unwrap(), "-n", "3"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn topic_embeddings_that_miss_the_vocabulary_or_are_not_vectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let unrelated = write(dir.path(), "other.vec", "2 3\nzebra 1 0 0\nquartz 0 1 0\n");
+    let model = dir.path().join("m.ntm");
+    for (vectors, message) in [
+        (unrelated, "has a vector for none of the vocabulary words"),
+        (
+            PathBuf::from(SAMPLE),
+            "sample-docs.txt:1: expected a `<number of words> <dimension>` header",
+        ),
+    ] {
+        blazetext()
+            .args(["topics", "train", SAMPLE, "-o", model.to_str().unwrap()])
+            .args(FAST)
+            .arg("--topic-embeddings")
+            .arg(&vectors)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(message));
+        assert!(!model.exists());
+    }
+}

@@ -105,24 +105,50 @@ def newsgroups(a, rows):
     Xte = scipy.io.mmread(os.path.join(a.out, "ng20-test", "bow.mtx")).tocsr()
     vocab = open(os.path.join(a.out, "ng20-train", "vocab.txt"), encoding="utf-8").read().split("\n")[:-1]
     index = {w: i for i, w in enumerate(vocab)}
-    shown = json.loads(sh([a.bin, "topics", "show", model, "-n", "25", "--json"])[0])
-    ntm_tops = [[index[w["word"]] for w in t["words"]] for t in shown["topics"]]
-    theta = {s: read_csv_matrix(sh([a.bin, "topics", "infer", model, p, "--format", "csv"] + common)[0])
-             for s, p in (("train", train_j), ("test", test_j))}
-    # Inference throughput: the test set 10 times over, end to end (load, pipeline, model, output).
-    big = os.path.join(a.out, "infer-10x.jsonl")
-    with open(big, "w", encoding="utf-8") as f:
-        body = open(test_j, encoding="utf-8").read()
-        for _ in range(10):
-            f.write(body)
-    with open(os.devnull, "w") as null:
-        _, t_inf = sh([a.bin, "topics", "infer", model, big, "--format", "jsonl"] + common, stdout=null)
-    n_inf = 10 * len(labels["test"])
-    ev = json.loads(sh([a.bin, "topics", "eval", model, test_j, "--json"] + common)[0])
-    rows.append(dict(corpus="20NG", model="blazetext NTM", k=a.k, npmi=npmi_doc(ntm_tops, Xte),
-                     npmi_blazetext_eval=ev["npmi_document"], td25=td(ntm_tops),
-                     accuracy=logreg(theta["train"], labels["train"], theta["test"], labels["test"]),
-                     train_s=t_ntm, infer_docs_per_s=n_inf / t_inf))
+
+    def ntm_row(name, model, train_s):
+        shown = json.loads(sh([a.bin, "topics", "show", model, "-n", "25", "--json"])[0])
+        tops = [[index[w["word"]] for w in t["words"]] for t in shown["topics"]]
+        theta = {s: read_csv_matrix(sh([a.bin, "topics", "infer", model, p, "--format", "csv"] + common)[0])
+                 for s, p in (("train", train_j), ("test", test_j))}
+        # Inference throughput: the test set 10 times over, end to end (load, pipeline, model, output).
+        big = os.path.join(a.out, "infer-10x.jsonl")
+        with open(big, "w", encoding="utf-8") as f:
+            body = open(test_j, encoding="utf-8").read()
+            for _ in range(10):
+                f.write(body)
+        with open(os.devnull, "w") as null:
+            _, t_inf = sh([a.bin, "topics", "infer", model, big, "--format", "jsonl"] + common, stdout=null)
+        n_inf = 10 * len(labels["test"])
+        ev = json.loads(sh([a.bin, "topics", "eval", model, test_j, "--json"] + common)[0])
+        rows.append(dict(corpus="20NG", model=name, k=a.k, npmi=npmi_doc(tops, Xte),
+                         npmi_blazetext_eval=ev["npmi_document"], td25=td(tops),
+                         accuracy=logreg(theta["train"], labels["train"], theta["test"], labels["test"]),
+                         train_s=train_s, infer_docs_per_s=n_inf / t_inf))
+
+    ntm_row("blazetext NTM", model, t_ntm)
+    if a.topic_embeddings:
+        # Word vectors trained on the same posts through the topic pipeline (stop words out,
+        # Snowball stems), so that their words are the model's vocabulary; timed with the model.
+        text = os.path.join(a.out, "ng20-train.txt")
+        with open(text, "w", encoding="utf-8") as f:
+            with open(train_j, encoding="utf-8") as src:
+                for line in src:
+                    f.write(json.loads(line)["text"].replace("\n", " ") + "\n")
+        vectors = os.path.join(a.out, "ng20-vectors")
+        embedded = os.path.join(a.out, "ng20-embedded.ntm")
+        steps = [[a.bin, "preprocess", text, "-o", text + ".tok", "--stopwords", "english",
+                  "--stemmer", "english"] + common,
+                 [a.bin, "train", "--mode", "skipgram", text + ".tok", "-o", vectors,
+                  "--epochs", "5", "--min-count", "2", "--vector-dim", "100", "--seed", "1"] + common,
+                 [a.bin, "topics", "train", train_j, "--text-field", "text", "-k", str(a.k),
+                  "--max-vocab", str(a.vocab), "-o", embedded, "--seed", "1",
+                  "--topic-embeddings", vectors + ".vec"] + a.topic_embeddings.split() + common]
+        t_emb = 0.0
+        for step in steps:
+            t_emb += sh(step)[1]
+            print("blazetext:", " ".join(step), file=sys.stderr)
+        ntm_row("blazetext NTM + topic embeddings", embedded, t_emb)
 
     from gensim.matutils import Sparse2Corpus
     from gensim.models import LdaMulticore
@@ -195,6 +221,9 @@ def main():
     p.add_argument("--lda-passes", type=int, default=10)
     p.add_argument("--skip-octis", action="store_true")
     p.add_argument("--ntm-args", default="", help="extra flags for `topics train`")
+    p.add_argument("--topic-embeddings", default="--encoder-layers 200,100 --mini-batch-size 128 "
+                   "--learning-rate 0.005 --epochs 20",
+                   help="flags of the run with --topic-embeddings (empty: skip it)")
     a = p.parse_args()
     a.ntm_args = a.ntm_args.split()
     rows = []

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{ArgAction, Args, Subcommand, ValueEnum};
+use ndarray::Array2;
 use serde_json::json;
 
 use super::{GlobalArgs, PipelineArgs};
@@ -13,10 +14,11 @@ use crate::log;
 use crate::text::Pipeline;
 use crate::topics::bow::{self, Bow};
 use crate::topics::docs;
+use crate::topics::embedded::TopicEmbedding;
 use crate::topics::infer::{self, OutputFormat};
 use crate::topics::metrics::{self, Window};
 use crate::topics::model::{Meta, TopicModel, FORMAT, KIND, VERSION};
-use crate::topics::ntm::{Activation, Architecture, DecoderKind, Ntm, Prior, DEFAULT_RELEVANCE};
+use crate::topics::ntm::{Activation, Architecture, DecoderKind, Ntm, Prior};
 use crate::topics::optim::{OptimConfig, OptimizerKind};
 use crate::topics::train::{self, TrainConfig};
 use crate::vocab::{DfBound, VocabOptions};
@@ -96,11 +98,26 @@ pub struct ModelArgs {
     /// Batch norm on the encoder outputs μ and log σ²
     #[arg(long, default_value_t = true, action = ArgAction::Set)]
     pub batch_norm: bool,
-    /// Batch norm on the product-of-experts decoder logits, as ProdLDA. Off by default: it makes
-    /// each word's scale in β arbitrary, and the topics' top words then drift to rare words
-    /// (20 Newsgroups NPMI 0.09 with it, 0.28 without; BENCHMARKS.md).
-    #[arg(long, default_value_t = false, action = ArgAction::Set)]
-    pub decoder_batch_norm: bool,
+    /// Batch norm on the product-of-experts decoder logits, as ProdLDA [default: true with
+    /// --topic-embeddings, else false]. Without topic embeddings it makes each word's scale in β
+    /// arbitrary, and the top words drift to rare words (20 Newsgroups NPMI 0.09 with it, 0.28
+    /// without; BENCHMARKS.md).
+    #[arg(long, action = ArgAction::Set)]
+    pub decoder_batch_norm: Option<bool>,
+    /// Topics as points among these word embeddings (ECRTM; fastText .bin, word2vec .vec or
+    /// binary, trained on the same preprocessed text: docs/topics.md): β from the distances
+    /// between topic and word embeddings, plus the embedding clustering regulariser.
+    #[arg(long, value_name = "VECTORS")]
+    pub topic_embeddings: Option<PathBuf>,
+    /// Topic embeddings: τ in β = softmax(−‖t − e‖²/τ).
+    #[arg(long, default_value_t = 0.2)]
+    pub temperature: f32,
+    /// Topic embeddings: weight of the embedding clustering regulariser.
+    #[arg(long, default_value_t = 100.0)]
+    pub ecr_weight: f32,
+    /// Topic embeddings: 1/ε of the regulariser's entropic transport.
+    #[arg(long, default_value_t = 20.0)]
+    pub sinkhorn_alpha: f32,
     #[arg(long, value_enum, default_value_t = OptimizerKind::Adam)]
     pub optimizer: OptimizerKind,
     /// Step size (SageMaker's default 0.01; ProdLDA's 0.002 learns far more slowly here).
@@ -125,9 +142,10 @@ pub struct ModelArgs {
     /// Fraction of training documents used in each epoch.
     #[arg(long, default_value_t = 1.0)]
     pub sub_sample: f64,
-    /// Dropout on the encoder output and on θ.
-    #[arg(long, default_value_t = 0.2)]
-    pub dropout: f32,
+    /// Dropout on the encoder output and on θ [default: 0.2, 0 with --topic-embeddings, where
+    /// dropout on θ keeps the document-topic weights flat].
+    #[arg(long)]
+    pub dropout: Option<f32>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// SageMaker hyperparameters as a JSON object of strings, e.g. '{"num_topics": "50"}';
@@ -173,9 +191,10 @@ pub struct ShowArgs {
     #[arg(short = 'n', long = "top", default_value_t = 10)]
     pub top: usize,
     /// Rank words by relevance λ·log p(w|topic) + (1 − λ)·log(p(w|topic) / p(w)): 1 ranks by
-    /// probability in the topic, 0 by lift over the background.
-    #[arg(long, default_value_t = DEFAULT_RELEVANCE, value_parser = relevance_arg)]
-    pub relevance: f32,
+    /// probability in the topic, 0 by lift over the background [default: 0.2, 0.8 for models
+    /// with topic embeddings].
+    #[arg(long, value_parser = relevance_arg)]
+    pub relevance: Option<f32>,
     /// Give each topic a short label from its most relevant words (λ = 0.6, pyLDAvis's choice).
     #[arg(long)]
     pub labels: bool,
@@ -208,8 +227,8 @@ pub struct EvalArgs {
     #[arg(short = 'n', long = "top", default_value_t = 10)]
     pub top: usize,
     /// How top words are ranked (see `topics show --relevance`).
-    #[arg(long, default_value_t = DEFAULT_RELEVANCE, value_parser = relevance_arg)]
-    pub relevance: f32,
+    #[arg(long, value_parser = relevance_arg)]
+    pub relevance: Option<f32>,
 }
 
 #[derive(Debug, Args)]
@@ -291,7 +310,7 @@ fn apply_hyperparameters(m: &mut ModelArgs, text: &str) -> Result<()> {
                 m.clip_gradient = (c > 0.0).then_some(c);
             }
             "batch_norm" => m.batch_norm = flag()?,
-            "decoder_batch_norm" => m.decoder_batch_norm = flag()?,
+            "decoder_batch_norm" => m.decoder_batch_norm = Some(flag()?),
             "encoder_layers" => m.encoder_layers = v.clone(),
             "encoder_layers_activation" => {
                 m.encoder_layers_activation = Activation::from_str(v.trim(), true)
@@ -327,8 +346,52 @@ fn encoder_layers(spec: &str, k: usize) -> Result<Vec<usize>> {
         .collect()
 }
 
-/// The training configuration for `k` topics (`None`: the one `--num-topics` value).
-fn train_config(m: &ModelArgs, n_words: usize, k: Option<usize>) -> Result<TrainConfig> {
+/// The word embeddings of `--topic-embeddings`, one row per vocabulary word (zero rows for
+/// words the file has no vector for).
+fn word_vectors(m: &ModelArgs, vocab: &[String]) -> Result<Option<Array2<f32>>> {
+    let Some(path) = &m.topic_embeddings else {
+        return Ok(None);
+    };
+    let model = crate::io::WordVectorModel::load(path)?;
+    let mut out = Array2::zeros((vocab.len(), model.dim()));
+    let mut found = 0;
+    for (mut row, word) in out.rows_mut().into_iter().zip(vocab) {
+        if let Some(v) = model.word_vector(word) {
+            row.assign(&ndarray::ArrayView1::from(&v));
+            found += 1;
+        }
+    }
+    if found == 0 {
+        return Err(Error::model(
+            path,
+            "has a vector for none of the vocabulary words; train the vectors on the text after \
+             the topic pipeline (stop words removed, stems), as docs/topics.md shows",
+        ));
+    }
+    let report = format!(
+        "{}: vectors for {found} of {} vocabulary words",
+        path.display(),
+        vocab.len()
+    );
+    if found * 2 < vocab.len() {
+        log::warn(format!(
+            "{report}; the others stay random. Were the vectors trained on the same preprocessed \
+             text (docs/topics.md)?"
+        ));
+    } else {
+        log::info(report);
+    }
+    Ok(Some(out))
+}
+
+/// The training configuration for `k` topics (`None`: the one `--num-topics` value), with the
+/// embedding dimension of `vectors` when given.
+fn train_config(
+    m: &ModelArgs,
+    n_words: usize,
+    k: Option<usize>,
+    vectors: Option<&Array2<f32>>,
+) -> Result<TrainConfig> {
     let mut m = m.clone();
     if let Some(h) = &m.hyperparameters.clone() {
         apply_hyperparameters(&mut m, h)?;
@@ -358,7 +421,13 @@ fn train_config(m: &ModelArgs, n_words: usize, k: Option<usize>) -> Result<Train
             alpha: m.alpha,
             decoder: m.decoder,
             batch_norm: m.batch_norm,
-            decoder_batch_norm: m.decoder_batch_norm,
+            decoder_batch_norm: m.decoder_batch_norm.unwrap_or(vectors.is_some()),
+            embedding: vectors.map(|v| TopicEmbedding {
+                dim: v.ncols(),
+                temperature: m.temperature,
+                ecr_weight: m.ecr_weight,
+                sinkhorn_alpha: m.sinkhorn_alpha,
+            }),
         },
         optim: OptimConfig {
             kind: m.optimizer,
@@ -372,7 +441,9 @@ fn train_config(m: &ModelArgs, n_words: usize, k: Option<usize>) -> Result<Train
         tolerance: m.tolerance,
         num_patience_epochs: m.num_patience_epochs,
         sub_sample: m.sub_sample,
-        dropout: m.dropout,
+        dropout: m
+            .dropout
+            .unwrap_or(if vectors.is_some() { 0.0 } else { 0.2 }),
         seed: m.seed,
     })
 }
@@ -484,7 +555,8 @@ fn quality(
 
 fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
     let data = prepare(&a.data, &a.docs, a.validation.as_deref())?;
-    let cfg = train_config(&a.model, data.vocab.len(), None)?;
+    let vectors = word_vectors(&a.model, &data.vocab)?;
+    let cfg = train_config(&a.model, data.vocab.len(), None, vectors.as_ref())?;
     log::info(format!(
         "topics: {} documents, {} words, K = {}, encoder {:?}",
         data.train.n_docs(),
@@ -495,30 +567,36 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
     let quiet = log::is_quiet();
     let reference = data.validation.as_ref().unwrap_or(&data.train);
     let reference_sets = doc_sets(reference);
-    let (ntm, report) = train::train(&cfg, &data.train, data.validation.as_ref(), |l, m| {
-        if !quiet {
-            // Coherence and diversity as training goes; cheap next to an epoch.
-            let ranked = m.relevance(DEFAULT_RELEVANCE);
-            let npmi = metrics::npmi(
-                &metrics::top_words(&ranked, 10),
-                &reference_sets,
-                Window::Document,
-            );
-            let td = metrics::topic_diversity(&metrics::top_words(&ranked, 25));
-            log::info(format!(
-                "epoch {:>3}  loss {:.2}{}  npmi {:.3}  td25 {:.3}  ({:.1} s)",
-                l.epoch,
-                l.train_loss,
-                l.validation_loss
-                    .map(|v| format!("  validation {v:.2}"))
-                    .unwrap_or_default(),
-                npmi.mean,
-                td,
-                l.seconds
-            ));
-        }
-    })?;
-    let (metrics, _, _) = quality(&ntm, reference, 10, DEFAULT_RELEVANCE);
+    let (ntm, report) = train::train(
+        &cfg,
+        &data.train,
+        data.validation.as_ref(),
+        vectors.as_ref(),
+        |l, m| {
+            if !quiet {
+                // Coherence and diversity as training goes; cheap next to an epoch.
+                let ranked = m.relevance(m.default_relevance());
+                let npmi = metrics::npmi(
+                    &metrics::top_words(&ranked, 10),
+                    &reference_sets,
+                    Window::Document,
+                );
+                let td = metrics::topic_diversity(&metrics::top_words(&ranked, 25));
+                log::info(format!(
+                    "epoch {:>3}  loss {:.2}{}  npmi {:.3}  td25 {:.3}  ({:.1} s)",
+                    l.epoch,
+                    l.train_loss,
+                    l.validation_loss
+                        .map(|v| format!("  validation {v:.2}"))
+                        .unwrap_or_default(),
+                    npmi.mean,
+                    td,
+                    l.seconds
+                ));
+            }
+        },
+    )?;
+    let (metrics, _, _) = quality(&ntm, reference, 10, ntm.default_relevance());
     if metrics["topic_similarity"]["collapsed"] == json!(true) {
         log::warn(format!(
             "component collapse — many topics share their top words (mean Jaccard {:.2}, {} \
@@ -647,7 +725,12 @@ fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
     let model = TopicModel::load(&a.model)?;
     let phi = model.ntm.topic_word();
     let vocab = &model.meta.vocab;
-    let tops = metrics::top_words(&model.ntm.relevance(a.relevance), a.top);
+    let tops = metrics::top_words(
+        &model
+            .ntm
+            .relevance(a.relevance.unwrap_or(model.ntm.default_relevance())),
+        a.top,
+    );
     let names = a.labels.then(|| labels(&model.ntm, vocab));
     if g.json {
         let topics: Vec<_> = tops
@@ -735,7 +818,12 @@ fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
 fn eval_cmd(g: &GlobalArgs, a: &EvalArgs) -> Result<()> {
     let model = TopicModel::load(&a.model)?;
     let (bow, tokens) = read_for_model(&model, &a.docs, a.input_format, a.text_field.as_deref())?;
-    let (mut result, tops, coherence) = quality(&model.ntm, &bow, a.top, a.relevance);
+    let (mut result, tops, coherence) = quality(
+        &model.ntm,
+        &bow,
+        a.top,
+        a.relevance.unwrap_or(model.ntm.default_relevance()),
+    );
     result["documents"] = json!(bow.n_docs());
     result["npmi_document_per_topic"] = json!(coherence.per_topic);
     if let Some(tokens) = &tokens {
@@ -796,13 +884,20 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
     if let Some(dir) = &a.output_dir {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
+    let vectors = word_vectors(&a.model, &data.vocab)?;
     let mut rows = Vec::new();
     for &k in &a.model.num_topics {
-        let cfg = train_config(&a.model, data.vocab.len(), Some(k))?;
-        let (ntm, report) = train::train(&cfg, &data.train, Some(&held_out), |l, _| {
-            log::info(format!("K={k} epoch {} loss {:.2}", l.epoch, l.train_loss));
-        })?;
-        let (mut q, _, _) = quality(&ntm, &held_out, 10, DEFAULT_RELEVANCE);
+        let cfg = train_config(&a.model, data.vocab.len(), Some(k), vectors.as_ref())?;
+        let (ntm, report) = train::train(
+            &cfg,
+            &data.train,
+            Some(&held_out),
+            vectors.as_ref(),
+            |l, _| {
+                log::info(format!("K={k} epoch {} loss {:.2}", l.epoch, l.train_loss));
+            },
+        )?;
+        let (mut q, _, _) = quality(&ntm, &held_out, 10, ntm.default_relevance());
         q["num_topics"] = json!(k);
         q["seconds"] = json!(report.seconds);
         if let Some(dir) = &a.output_dir {

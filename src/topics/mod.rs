@@ -2,6 +2,7 @@
 
 pub mod bow;
 pub mod docs;
+pub mod embedded;
 pub mod infer;
 pub mod linalg;
 pub mod metrics;

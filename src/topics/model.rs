@@ -73,10 +73,10 @@ impl TopicModel {
         let names = arch
             .param_shapes()
             .into_iter()
-            .chain(arch.stat_shapes())
+            .chain(arch.buffer_shapes())
             .map(|(n, _)| n);
         let bytes: Vec<(String, Vec<u8>, Vec<usize>)> = names
-            .zip(self.ntm.params.iter().chain(&self.ntm.stats))
+            .zip(self.ntm.params.iter().chain(&self.ntm.buffers))
             .map(|(n, a)| (n, tensor_bytes(a), a.shape().to_vec()))
             .collect();
         let views = bytes
@@ -166,8 +166,8 @@ impl TopicModel {
             .into_iter()
             .map(&mut load)
             .collect::<Result<_>>()?;
-        let stats = arch
-            .stat_shapes()
+        let buffers = arch
+            .buffer_shapes()
             .into_iter()
             .map(&mut load)
             .collect::<Result<_>>()?;
@@ -175,7 +175,7 @@ impl TopicModel {
             Ntm {
                 arch,
                 params,
-                stats,
+                buffers,
             },
             meta,
         ))
@@ -225,7 +225,7 @@ mod tests {
     fn model() -> TopicModel {
         let mut cfg = config(1);
         cfg.epochs = 2;
-        let (ntm, report) = train(&cfg, &two_theme_corpus(40, 1), None, |_, _| {}).unwrap();
+        let (ntm, report) = train(&cfg, &two_theme_corpus(40, 1), None, None, |_, _| {}).unwrap();
         let meta = Meta {
             format: FORMAT.into(),
             kind: KIND.into(),

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use ndarray::Array2;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
@@ -97,11 +98,13 @@ pub fn elbo(model: &Ntm, data: &Bow) -> (f64, f64) {
     (loss, words)
 }
 
-/// Trains a model. `on_epoch` sees each epoch's log and the current model (for progress output).
+/// Trains a model. `word_vectors` start the embedded decoder's word embeddings (one row per
+/// vocabulary word). `on_epoch` sees each epoch's log and the current model (for progress output).
 pub fn train(
     cfg: &TrainConfig,
     data: &Bow,
     validation: Option<&Bow>,
+    word_vectors: Option<&Array2<f32>>,
     mut on_epoch: impl FnMut(&EpochLog, &Ntm),
 ) -> Result<(Ntm, TrainReport)> {
     cfg.validate()?;
@@ -118,6 +121,9 @@ pub fn train(
     let mut rng = linalg::rng(cfg.seed);
     let mut model = Ntm::new(cfg.arch.clone(), &mut rng)?;
     model.init_background(&data.term_frequency());
+    if let Some(v) = word_vectors {
+        model.init_word_embeddings(v)?;
+    }
     let mut opt = Optimizer::new(cfg.optim.clone(), &model.params);
     let validation = validation.filter(|v| v.n_docs() > 0);
     let per_epoch = ((docs.len() as f64 * cfg.sub_sample).ceil() as usize).clamp(1, docs.len());
@@ -222,6 +228,7 @@ pub(crate) mod tests {
                 decoder: DecoderKind::ProductOfExperts,
                 batch_norm: true,
                 decoder_batch_norm: true,
+                embedding: None,
             },
             optim: OptimConfig {
                 kind: OptimizerKind::Adam,
@@ -243,7 +250,7 @@ pub(crate) mod tests {
     #[test]
     fn learns_two_separated_themes() {
         let data = two_theme_corpus(200, 1);
-        let (model, report) = train(&config(3), &data, None, |_, _| {}).unwrap();
+        let (model, report) = train(&config(3), &data, None, None, |_, _| {}).unwrap();
         let first = report.epochs.first().unwrap().train_loss;
         let last = report.epochs.last().unwrap().train_loss;
         assert!(last < first, "{first} -> {last}");
@@ -269,14 +276,14 @@ pub(crate) mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            pool.install(|| train(&cfg, &data, None, |_, _| {}).unwrap().0)
+            pool.install(|| train(&cfg, &data, None, None, |_, _| {}).unwrap().0)
         };
         let a = run(1);
         assert_eq!(a, run(1));
         assert_eq!(a, run(2));
         let mut other = cfg.clone();
         other.seed = 6;
-        assert_ne!(a, train(&other, &data, None, |_, _| {}).unwrap().0);
+        assert_ne!(a, train(&other, &data, None, None, |_, _| {}).unwrap().0);
     }
 
     #[test]
@@ -286,7 +293,7 @@ pub(crate) mod tests {
         let mut cfg = config(1);
         cfg.tolerance = 0.5; // nothing improves by half after the first epoch
         cfg.num_patience_epochs = 2;
-        let (_, report) = train(&cfg, &data, Some(&val), |_, _| {}).unwrap();
+        let (_, report) = train(&cfg, &data, Some(&val), None, |_, _| {}).unwrap();
         assert!(report.stopped_early);
         assert_eq!(report.epochs.len(), 3);
         assert_eq!(report.kept_epoch, 1);
@@ -298,7 +305,7 @@ pub(crate) mod tests {
         let mut data = Bow::new(10);
         data.push_ids(&mut []);
         data.push_ids(&mut []);
-        let e = train(&config(1), &data, None, |_, _| {}).unwrap_err();
+        let e = train(&config(1), &data, None, None, |_, _| {}).unwrap_err();
         assert!(e.to_string().contains("every training document is empty"));
     }
 
@@ -315,7 +322,7 @@ pub(crate) mod tests {
             cfg.optim.kind = kind;
             cfg.optim.learning_rate = lr;
             cfg.optim.clip_gradient = Some(5.0);
-            let (_, r) = train(&cfg, &data, None, |_, _| {}).unwrap();
+            let (_, r) = train(&cfg, &data, None, None, |_, _| {}).unwrap();
             assert!(
                 r.epochs.last().unwrap().train_loss < r.epochs[0].train_loss,
                 "{kind:?}"

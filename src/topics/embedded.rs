@@ -1,0 +1,263 @@
+//! The embedded decoder (ECRTM, Wu et al. 2023): topics and words are points in one embedding
+//! space, and the topic-word matrix is computed from their distances instead of being learned
+//! freely.
+//!
+//! cost     C_kw = ‖t_k − e_w‖²                         (t: topic embeddings, e: word embeddings)
+//! topics   β_kw = softmax over k of (−C_kw / τ)         (each word shared among nearby topics)
+//! ECR      λ · OT_ε(C): entropic optimal transport of mass 1/K per topic onto 1/V per word
+//!
+//! Without the transport term, topics drift toward the same few frequent words; with it, every
+//! topic must "own" an equal share of the vocabulary, so topics become centres of distinct word
+//! clusters (the embedding clustering regulariser). The regulariser's value is the entropic OT
+//! objective ⟨π, C⟩ + ε Σ π log π at the Sinkhorn plan π, whose gradient with respect to C is
+//! exactly λπ (envelope theorem), so the plan needs no differentiation.
+
+use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
+use serde::{Deserialize, Serialize};
+
+use super::linalg;
+use super::ntm::DecoderKind;
+use crate::{Error, Result};
+
+/// Sinkhorn stops when the words' marginal is within this L1 distance of uniform (of total
+/// mass 1; ECRTM's 0.005)…
+const SINKHORN_TOLERANCE: f64 = 5e-3;
+/// …or after this many iterations.
+const SINKHORN_MAX_ITERATIONS: usize = 2000;
+
+/// Hyperparameters of the embedded decoder; saved with the model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TopicEmbedding {
+    /// Dimension of the word and topic embeddings.
+    pub dim: usize,
+    /// τ in β = softmax(−C/τ): smaller makes each word belong to fewer topics.
+    pub temperature: f32,
+    /// λ, the weight of the embedding clustering regulariser (0 turns it off).
+    pub ecr_weight: f32,
+    /// 1/ε of the entropic transport: larger gives harder word-to-topic assignments.
+    pub sinkhorn_alpha: f32,
+}
+
+impl TopicEmbedding {
+    pub fn validate(&self) -> Result<()> {
+        if self.dim == 0 {
+            return Err(Error::config("--embedding-dim must be at least 1"));
+        }
+        if !(self.temperature > 0.0 && self.temperature.is_finite()) {
+            return Err(Error::config(format!(
+                "--temperature {} must be positive",
+                self.temperature
+            )));
+        }
+        if !(self.ecr_weight >= 0.0 && self.ecr_weight.is_finite()) {
+            return Err(Error::config(format!(
+                "--ecr-weight {} must be ≥ 0",
+                self.ecr_weight
+            )));
+        }
+        if !(self.sinkhorn_alpha > 0.0 && self.sinkhorn_alpha.is_finite()) {
+            return Err(Error::config(format!(
+                "--sinkhorn-alpha {} must be positive",
+                self.sinkhorn_alpha
+            )));
+        }
+        Ok(())
+    }
+
+    /// Squared distances C (topics × words).
+    pub fn costs(&self, topics: ArrayView2<f32>, words: ArrayView2<f32>) -> Array2<f32> {
+        let topic_norms: Array1<f32> = topics.rows().into_iter().map(|r| r.dot(&r)).collect();
+        let word_norms: Array1<f32> = words.rows().into_iter().map(|r| r.dot(&r)).collect();
+        let mut c = linalg::dot(topics, words.t());
+        Zip::from(c.rows_mut())
+            .and(&topic_norms)
+            .par_for_each(|mut row, &tn| {
+                Zip::from(&mut row)
+                    .and(&word_norms)
+                    .for_each(|v, &wn| *v = (tn + wn - 2.0 * *v).max(0.0));
+            });
+        c
+    }
+
+    /// β from the costs. Product of experts: for each word, a softmax over topics of −C/τ.
+    /// Mixture: the logits −C/τ, whose softmax over words (in the decoder) makes each topic a
+    /// kernel around its embedding.
+    pub fn beta(&self, costs: &Array2<f32>, decoder: DecoderKind) -> Array2<f32> {
+        let mut beta = costs.mapv(|c| -c / self.temperature);
+        if decoder == DecoderKind::Mixture {
+            return beta;
+        }
+        Zip::from(beta.columns_mut()).par_for_each(|mut col| {
+            let max = col.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+            col.mapv_inplace(|v| (v - max).exp());
+            let sum = col.sum();
+            col.mapv_inplace(|v| v / sum);
+        });
+        beta
+    }
+
+    /// The regulariser λ·OT_ε(C) and its gradient with respect to C (λ times the plan).
+    pub fn clustering_regulariser(&self, costs: &Array2<f32>) -> (f64, Array2<f32>) {
+        if self.ecr_weight == 0.0 {
+            return (0.0, Array2::zeros(costs.raw_dim()));
+        }
+        let plan = sinkhorn(costs, self.sinkhorn_alpha as f64);
+        let eps = 1.0 / self.sinkhorn_alpha as f64;
+        let value: f64 = plan
+            .iter()
+            .zip(costs.iter())
+            .map(|(&p, &c)| {
+                if p > 0.0 {
+                    p * (c as f64 + eps * p.ln())
+                } else {
+                    0.0
+                }
+            })
+            .sum();
+        let lambda = self.ecr_weight as f64;
+        (lambda * value, plan.mapv(|p| (lambda * p) as f32))
+    }
+
+    /// Chain rule from the gradient of β (and the regulariser's gradient of C) to the topic
+    /// embeddings (the word embeddings are fixed).
+    pub fn backward(
+        &self,
+        topics: ArrayView2<f32>,
+        words: ArrayView2<f32>,
+        decoder: DecoderKind,
+        beta: &Array2<f32>,
+        d_beta: &Array2<f32>,
+        d_costs_regulariser: &Array2<f32>,
+    ) -> Array2<f32> {
+        // β = softmax_k(s) (product of experts) or β = s (mixture), with s = −C/τ.
+        let tau = self.temperature;
+        let mut d_costs = d_beta.mapv(|g| -g / tau);
+        if decoder == DecoderKind::ProductOfExperts {
+            Zip::from(d_costs.columns_mut())
+                .and(beta.columns())
+                .par_for_each(|mut g, b| {
+                    let inner: f32 = g.iter().zip(b.iter()).map(|(x, y)| x * y).sum();
+                    Zip::from(&mut g)
+                        .and(&b)
+                        .for_each(|gv, &bv| *gv = bv * (*gv - inner));
+                });
+        }
+        d_costs += d_costs_regulariser;
+        // C_kw = ‖t_k − e_w‖²: dt_k = 2 Σ_w G_kw (t_k − e_w).
+        let mut d_topics = linalg::dot(d_costs.view(), words);
+        let row_sums = d_costs.sum_axis(Axis(1));
+        Zip::from(d_topics.rows_mut())
+            .and(topics.rows())
+            .and(&row_sums)
+            .for_each(|mut d, t, &s| {
+                Zip::from(&mut d)
+                    .and(&t)
+                    .for_each(|dv, &tv| *dv = 2.0 * (tv * s - *dv));
+            });
+        d_topics
+    }
+}
+
+/// Entropic optimal transport (Sinkhorn–Knopp) of uniform mass over the rows of `costs` onto
+/// uniform mass over its columns, with entropy weight 1/`alpha`; returns the plan. The Gibbs
+/// kernel is shifted by each row's smallest cost (absorbed into the row scaling), so it never
+/// underflows to a row of zeros.
+pub fn sinkhorn(costs: &Array2<f32>, alpha: f64) -> Array2<f64> {
+    let (k, v) = costs.dim();
+    let (row_mass, col_mass) = (1.0 / k as f64, 1.0 / v as f64);
+    let mut kernel = Array2::<f64>::zeros((k, v));
+    Zip::from(kernel.rows_mut())
+        .and(costs.rows())
+        .par_for_each(|mut g, c| {
+            let min = c.fold(f32::INFINITY, |m, &x| m.min(x)) as f64;
+            Zip::from(&mut g)
+                .and(&c)
+                .for_each(|gv, &cv| *gv = (-(cv as f64 - min) * alpha).exp());
+        });
+    let mut u = Array1::<f64>::from_elem(k, row_mass);
+    let mut col_v = Array1::<f64>::zeros(v);
+    for iteration in 0..SINKHORN_MAX_ITERATIONS {
+        let kt_u = kernel.t().dot(&u);
+        col_v = kt_u.mapv(|s| col_mass / s.max(f64::MIN_POSITIVE));
+        let k_v = kernel.dot(&col_v);
+        u = k_v.mapv(|s| row_mass / s.max(f64::MIN_POSITIVE));
+        // After the row update the rows are exact; the columns drift, so measure them.
+        if iteration % 5 == 4 {
+            let kt_u = kernel.t().dot(&u);
+            let err: f64 = kt_u
+                .iter()
+                .zip(&col_v)
+                .map(|(&s, &cv)| (s * cv - col_mass).abs())
+                .sum();
+            if err < SINKHORN_TOLERANCE {
+                break;
+            }
+        }
+    }
+    Zip::from(kernel.rows_mut())
+        .and(&u)
+        .par_for_each(|mut row, &uk| {
+            Zip::from(&mut row)
+                .and(&col_v)
+                .for_each(|p, &cv| *p *= uk * cv);
+        });
+    kernel
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn settings(ecr_weight: f32) -> TopicEmbedding {
+        TopicEmbedding {
+            dim: 2,
+            temperature: 0.5,
+            ecr_weight,
+            sinkhorn_alpha: 10.0,
+        }
+    }
+
+    #[test]
+    fn costs_and_beta_match_hand_computation() {
+        let topics = array![[0.0f32, 0.0], [1.0, 1.0]];
+        let words = array![[1.0f32, 0.0], [1.0, 1.0], [0.0, 0.0]];
+        let e = settings(1.0);
+        let c = e.costs(topics.view(), words.view());
+        assert_eq!(c, array![[1.0f32, 2.0, 0.0], [1.0, 0.0, 2.0]]);
+        // Product of experts: each word's column is a softmax over topics of −C/τ.
+        let b = e.beta(&c, DecoderKind::ProductOfExperts);
+        assert!((b[[0, 0]] - 0.5).abs() < 1e-6);
+        let expected = 1.0 / (1.0 + (-4.0f32).exp()); // e^0 / (e^0 + e^−4) for word 2
+        assert!((b[[1, 1]] - expected).abs() < 1e-6 && (b[[0, 2]] - expected).abs() < 1e-6);
+        // Mixture: the logits themselves.
+        assert_eq!(e.beta(&c, DecoderKind::Mixture), c.mapv(|v| -v / 0.5));
+    }
+
+    #[test]
+    fn sinkhorn_plan_has_uniform_marginals_and_prefers_cheap_pairs() {
+        let costs = array![[0.0f32, 1.0, 1.0, 0.1], [1.0, 0.0, 0.1, 1.0]];
+        let plan = sinkhorn(&costs, 20.0);
+        for row in plan.rows() {
+            assert!((row.sum() - 0.5).abs() < 1e-9, "rows carry 1/K");
+        }
+        for col in plan.columns() {
+            assert!(
+                (col.sum() - 0.25).abs() < SINKHORN_TOLERANCE,
+                "columns get 1/V"
+            );
+        }
+        assert!(plan[[0, 0]] > 0.24 && plan[[1, 0]] < 0.01);
+        // Off: no transport, no gradient.
+        let (value, grad) = settings(0.0).clustering_regulariser(&costs);
+        assert_eq!(value, 0.0);
+        assert!(grad.iter().all(|&g| g == 0.0));
+        // On: the gradient of the costs is λ times the plan.
+        let (_, grad) = settings(3.0).clustering_regulariser(&costs);
+        let expected = sinkhorn(&costs, 10.0).mapv(|p| (3.0 * p) as f32);
+        assert!(grad
+            .iter()
+            .zip(&expected)
+            .all(|(a, b)| (a - b).abs() < 1e-6));
+    }
+}
