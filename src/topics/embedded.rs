@@ -135,12 +135,7 @@ impl TopicEmbedding {
         if decoder == DecoderKind::ProductOfExperts {
             Zip::from(d_costs.columns_mut())
                 .and(beta.columns())
-                .par_for_each(|mut g, b| {
-                    let inner: f32 = g.iter().zip(b.iter()).map(|(x, y)| x * y).sum();
-                    Zip::from(&mut g)
-                        .and(&b)
-                        .for_each(|gv, &bv| *gv = bv * (*gv - inner));
-                });
+                .par_for_each(linalg::softmax_backward);
         }
         d_costs += d_costs_regulariser;
         // C_kw = ‖t_k − e_w‖²: dt_k = 2 Σ_w G_kw (t_k − e_w).

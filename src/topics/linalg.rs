@@ -5,7 +5,7 @@
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::parallel::prelude::*;
-use ndarray::{s, Array2, ArrayView2, Axis};
+use ndarray::{s, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -88,6 +88,15 @@ pub fn softmax_rows(a: &mut Array2<f32>) {
             let inv = (1.0 / sum) as f32;
             row.mapv_inplace(|v| v * inv);
         });
+}
+
+/// Backward pass of a softmax over one lane `p`: the gradient `g` of its outputs becomes the
+/// gradient of its inputs, g ← p ⊙ (g − ⟨g, p⟩).
+pub fn softmax_backward(mut g: ArrayViewMut1<f32>, p: ArrayView1<f32>) {
+    let inner: f32 = g.iter().zip(p.iter()).map(|(a, b)| a * b).sum();
+    Zip::from(&mut g)
+        .and(&p)
+        .for_each(|gv, &pv| *gv = pv * (*gv - inner));
 }
 
 /// One standard normal draw (Box–Muller; uses two uniforms).

@@ -846,12 +846,7 @@ impl Ntm {
                 let mut d_beta = d_phi;
                 Zip::from(d_beta.rows_mut())
                     .and(phi.rows())
-                    .par_for_each(|mut g, ph| {
-                        let inner: f32 = g.iter().zip(ph.iter()).map(|(a, b)| a * b).sum();
-                        Zip::from(&mut g)
-                            .and(&ph)
-                            .for_each(|gv, &pv| *gv = pv * (*gv - inner));
-                    });
+                    .par_for_each(linalg::softmax_backward);
                 (d_theta, d_beta)
             }
         };
@@ -864,12 +859,7 @@ impl Ntm {
         let mut d_z = d_theta;
         Zip::from(d_z.rows_mut())
             .and(f.theta.rows())
-            .par_for_each(|mut g, t| {
-                let inner: f32 = g.iter().zip(t.iter()).map(|(a, b)| a * b).sum();
-                Zip::from(&mut g)
-                    .and(&t)
-                    .for_each(|gv, &tv| *gv = tv * (*gv - inner));
-            });
+            .par_for_each(linalg::softmax_backward);
 
         // z = μ + exp(lv/2) ε, plus the KL term.
         let (m0, v0) = self.arch.prior();
