@@ -43,6 +43,15 @@ fn train_sample(dir: &Path) -> PathBuf {
     model
 }
 
+/// `topics infer --format csv` output as rows of numbers.
+fn csv_rows(stdout: &[u8]) -> Vec<Vec<f64>> {
+    std::str::from_utf8(stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split(',').map(|x| x.parse().unwrap()).collect())
+        .collect()
+}
+
 fn assert_distributions(rows: &[Vec<f64>], k: usize) {
     for r in rows {
         assert_eq!(r.len(), k);
@@ -112,11 +121,7 @@ fn train_infer_show_eval_end_to_end() {
         ])
         .output()
         .unwrap();
-    let csv: Vec<Vec<f64>> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| l.split(',').map(|x| x.parse().unwrap()).collect())
-        .collect();
+    let csv = csv_rows(&out.stdout);
     // serde_json's float parsing may differ from Rust's by one ulp.
     for (a, b) in csv.iter().flatten().zip(rows.iter().flatten()) {
         assert!((a - b).abs() < 1e-12);
@@ -507,11 +512,7 @@ fn topic_embeddings_from_vectors_trained_on_the_topic_pipeline() {
         .get_output()
         .stdout
         .clone();
-    let rows: Vec<Vec<f64>> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
-        .collect();
+    let rows = csv_rows(&out);
     assert!(!rows.is_empty());
     assert_distributions(&rows, 5);
     blazetext()
