@@ -101,21 +101,12 @@ impl TopicEmbedding {
         if self.ecr_weight == 0.0 {
             return (0.0, Array2::zeros(costs.raw_dim()));
         }
-        let plan = sinkhorn(costs, self.sinkhorn_alpha as f64);
-        let eps = 1.0 / self.sinkhorn_alpha as f64;
-        let value: f64 = plan
-            .iter()
-            .zip(costs.iter())
-            .map(|(&p, &c)| {
-                if p > 0.0 {
-                    p * (c as f64 + eps * p.ln())
-                } else {
-                    0.0
-                }
-            })
-            .sum();
+        let transport = sinkhorn(costs, self.sinkhorn_alpha as f64);
         let lambda = self.ecr_weight as f64;
-        (lambda * value, plan.mapv(|p| (lambda * p) as f32))
+        (
+            lambda * transport.objective,
+            transport.plan.mapv(|p| (lambda * p) as f32),
+        )
     }
 
     /// Chain rule from the gradient of β (and the regulariser's gradient of C) to the topic
@@ -153,18 +144,29 @@ impl TopicEmbedding {
     }
 }
 
+/// A Sinkhorn transport plan and its entropic objective ⟨π, C⟩ + ε Σ π log π.
+pub struct Transport {
+    pub plan: Array2<f64>,
+    pub objective: f64,
+}
+
 /// Entropic optimal transport (Sinkhorn–Knopp) of uniform mass over the rows of `costs` onto
-/// uniform mass over its columns, with entropy weight 1/`alpha`; returns the plan. The Gibbs
-/// kernel is shifted by each row's smallest cost (absorbed into the row scaling), so it never
-/// underflows to a row of zeros.
-pub fn sinkhorn(costs: &Array2<f32>, alpha: f64) -> Array2<f64> {
+/// uniform mass over its columns, with entropy weight ε = 1/`alpha`. The Gibbs kernel is shifted
+/// by each row's smallest cost m_k (absorbed into the row scaling), so it never underflows to a
+/// row of zeros.
+pub fn sinkhorn(costs: &Array2<f32>, alpha: f64) -> Transport {
     let (k, v) = costs.dim();
     let (row_mass, col_mass) = (1.0 / k as f64, 1.0 / v as f64);
+    let row_min: Array1<f64> = costs
+        .rows()
+        .into_iter()
+        .map(|c| c.fold(f32::INFINITY, |m, &x| m.min(x)) as f64)
+        .collect();
     let mut kernel = Array2::<f64>::zeros((k, v));
     Zip::from(kernel.rows_mut())
         .and(costs.rows())
-        .par_for_each(|mut g, c| {
-            let min = c.fold(f32::INFINITY, |m, &x| m.min(x)) as f64;
+        .and(&row_min)
+        .par_for_each(|mut g, c, &min| {
             Zip::from(&mut g)
                 .and(&c)
                 .for_each(|gv, &cv| *gv = (-(cv as f64 - min) * alpha).exp());
@@ -196,7 +198,23 @@ pub fn sinkhorn(costs: &Array2<f32>, alpha: f64) -> Array2<f64> {
                 .and(&col_v)
                 .for_each(|p, &cv| *p *= uk * cv);
         });
-    kernel
+    let plan = kernel;
+    // π_kw = u_k exp(−α(C_kw − m_k)) v_w, so C_kw + ε log π_kw = m_k + ε (log u_k + log v_w):
+    // the objective needs only the plan's marginals, not a logarithm per entry.
+    let eps = 1.0 / alpha;
+    let row_part: f64 = Zip::from(plan.rows())
+        .and(&u)
+        .and(&row_min)
+        .fold(0.0, |acc, row, &uk, &min| {
+            acc + row.sum() * (min + eps * uk.ln())
+        });
+    let col_part: f64 = Zip::from(&plan.sum_axis(Axis(0)))
+        .and(&col_v)
+        .fold(0.0, |acc, &mass, &cv| acc + mass * eps * cv.ln());
+    Transport {
+        plan,
+        objective: row_part + col_part,
+    }
 }
 
 #[cfg(test)]
@@ -232,7 +250,8 @@ mod tests {
     #[test]
     fn sinkhorn_plan_has_uniform_marginals_and_prefers_cheap_pairs() {
         let costs = array![[0.0f32, 1.0, 1.0, 0.1], [1.0, 0.0, 0.1, 1.0]];
-        let plan = sinkhorn(&costs, 20.0);
+        let transport = sinkhorn(&costs, 20.0);
+        let plan = &transport.plan;
         for row in plan.rows() {
             assert!((row.sum() - 0.5).abs() < 1e-9, "rows carry 1/K");
         }
@@ -243,13 +262,20 @@ mod tests {
             );
         }
         assert!(plan[[0, 0]] > 0.24 && plan[[1, 0]] < 0.01);
+        // The objective from the scalings equals ⟨π, C⟩ + ε Σ π log π summed entry by entry.
+        let direct: f64 = plan
+            .iter()
+            .zip(&costs)
+            .map(|(&p, &c)| p * (c as f64 + p.ln() / 20.0))
+            .sum();
+        assert!((transport.objective - direct).abs() < 1e-12);
         // Off: no transport, no gradient.
         let (value, grad) = settings(0.0).clustering_regulariser(&costs);
         assert_eq!(value, 0.0);
         assert!(grad.iter().all(|&g| g == 0.0));
         // On: the gradient of the costs is λ times the plan.
         let (_, grad) = settings(3.0).clustering_regulariser(&costs);
-        let expected = sinkhorn(&costs, 10.0).mapv(|p| (3.0 * p) as f32);
+        let expected = sinkhorn(&costs, 10.0).plan.mapv(|p| (3.0 * p) as f32);
         assert!(grad
             .iter()
             .zip(&expected)

@@ -739,16 +739,20 @@ impl Ntm {
                     .enumerate()
                     .map(|(d, mut row)| {
                         let max = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-                        let sum: f64 = row.iter().map(|&v| ((v - max) as f64).exp()).sum();
-                        let lse = max as f64 + sum.ln();
                         let (ids, counts) = x.doc(d);
-                        let r = ids
+                        // Σ c (max − η_w) before η is overwritten by its exponentials.
+                        let r: f64 = ids
                             .iter()
                             .zip(counts)
-                            .map(|(&id, &c)| c as f64 * (lse - row[id as usize] as f64))
+                            .map(|(&id, &c)| c as f64 * (max - row[id as usize]) as f64)
                             .sum();
-                        row.mapv_inplace(|v| (v as f64 - lse).exp() as f32);
-                        r
+                        // One f32 exponential per word (arguments ≤ 0 cannot overflow), summed
+                        // in f64 so that 5,000-word rows keep their precision.
+                        row.mapv_inplace(|v| (v - max).exp());
+                        let sum: f64 = row.iter().map(|&e| e as f64).sum();
+                        let inv = (1.0 / sum) as f32;
+                        row.mapv_inplace(|e| e * inv);
+                        r + x.doc_len(d) * sum.ln()
                     })
                     .collect();
                 (recon, DecoderCache::Poe { p: eta, bn })

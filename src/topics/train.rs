@@ -227,7 +227,7 @@ pub(crate) mod tests {
                 alpha: 1.0,
                 decoder: DecoderKind::ProductOfExperts,
                 batch_norm: true,
-                decoder_batch_norm: true,
+                decoder_batch_norm: false,
                 embedding: None,
             },
             optim: OptimConfig {
