@@ -197,17 +197,26 @@ def octis(a, rows):
                 open(docs, "w", encoding="utf-8") as g:
             for line in f:
                 g.write(line.split("\t")[0] + "\n")
-        for k in (10, 20, 30, 40, 50):
-            model = os.path.join(a.out, f"octis-{name}-{k}.ntm")
-            # The OCTIS text is already preprocessed: split on whitespace only, keep every word.
-            sh([a.bin, "topics", "train", docs, "-k", str(k), "-o", model, "--tokenizer", "whitespace",
-                "--stopwords", "none", "--stemmer", "none",
-                "--min-df", "1", "--max-df", "1.0", "--max-vocab", "100000", "--seed", "1",
-                "--threads", str(a.threads), "--quiet"] + a.ntm_args)
-            ev = json.loads(sh([a.bin, "topics", "eval", model, docs, "--json", "--quiet"])[0])
-            rows.append(dict(corpus=f"OCTIS {name}", model="blazetext NTM", k=k,
-                             npmi=ev["npmi_window10"], npmi_document=ev["npmi_document"],
-                             td25=ev["td25"]))
+        # The OCTIS text is already preprocessed: split on whitespace only, keep every word.
+        as_is = ["--tokenizer", "whitespace", "--stopwords", "none", "--stemmer", "none"]
+        common = ["--seed", "1", "--threads", str(a.threads), "--quiet"]
+        variants = [("blazetext NTM", "", a.ntm_args)]
+        if a.topic_embeddings:
+            # Skip-gram vectors on the same text; 20 epochs as these corpora are small.
+            vectors = os.path.join(a.out, f"octis-{name}-vectors")
+            sh([a.bin, "train", "--mode", "skipgram", docs, "-o", vectors, "--min-count", "1",
+                "--epochs", "20", "--vector-dim", "100"] + as_is[:2] + common)
+            variants.append(("blazetext NTM + topic embeddings", "-embedded",
+                             ["--topic-embeddings", vectors + ".vec"] + a.topic_embeddings.split()))
+        for label, suffix, flags in variants:
+            for k in (10, 20, 30, 40, 50):
+                model = os.path.join(a.out, f"octis-{name}-{k}{suffix}.ntm")
+                sh([a.bin, "topics", "train", docs, "-k", str(k), "-o", model] + as_is +
+                   ["--min-df", "1", "--max-df", "1.0", "--max-vocab", "100000"] + common + flags)
+                ev = json.loads(sh([a.bin, "topics", "eval", model, docs, "--json", "--quiet"])[0])
+                rows.append(dict(corpus=f"OCTIS {name}", model=label, k=k,
+                                 npmi=ev["npmi_window10"], npmi_document=ev["npmi_document"],
+                                 td25=ev["td25"]))
 
 
 def main():
@@ -222,7 +231,7 @@ def main():
     p.add_argument("--skip-octis", action="store_true")
     p.add_argument("--ntm-args", default="", help="extra flags for `topics train`")
     p.add_argument("--topic-embeddings", default="--encoder-layers 200,100 --mini-batch-size 128 "
-                   "--learning-rate 0.005 --epochs 20",
+                   "--learning-rate 0.005 --epochs 20 --num-patience-epochs 20",
                    help="flags of the run with --topic-embeddings (empty: skip it)")
     a = p.parse_args()
     a.ntm_args = a.ntm_args.split()
