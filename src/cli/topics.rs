@@ -647,12 +647,14 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
     Ok(())
 }
 
-/// Reads documents for a trained model in any supported input format.
+/// Reads documents for a trained model in any supported input format; with `with_tokens`, also
+/// the token lists of text input (window coherence needs them, inference does not).
 fn read_for_model(
     model: &TopicModel,
     path: &Path,
     format: InputFormat,
     text_field: Option<&str>,
+    with_tokens: bool,
 ) -> Result<(Bow, Option<Vec<Vec<String>>>)> {
     let n = model.meta.vocab.len();
     if is_csv_input(format, path) {
@@ -684,14 +686,25 @@ fn read_for_model(
         )
     })?;
     let field = text_field.or(model.meta.text_field.as_deref());
-    let tokens = docs::tokenize(&[path.to_path_buf()], pipeline, field)?;
+    let paths = [path.to_path_buf()];
+    if !with_tokens {
+        let bow = docs::read_bow(&paths, pipeline, field, n, |t| model.word_id(t))?;
+        return Ok((bow, None));
+    }
+    let tokens = docs::tokenize(&paths, pipeline, field)?;
     let bow = docs::to_bow(&tokens, n, |t| model.word_id(t));
     Ok((bow, Some(tokens)))
 }
 
 fn infer_cmd(a: &InferArgs) -> Result<()> {
     let model = TopicModel::load(&a.model)?;
-    let (bow, _) = read_for_model(&model, &a.docs, a.input_format, a.text_field.as_deref())?;
+    let (bow, _) = read_for_model(
+        &model,
+        &a.docs,
+        a.input_format,
+        a.text_field.as_deref(),
+        false,
+    )?;
     let start = std::time::Instant::now();
     let weights = infer::topic_weights(&model.ntm, &bow);
     let stdout = std::io::stdout();
@@ -788,6 +801,7 @@ fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
             docs_path,
             InputFormat::Auto,
             a.text_field.as_deref(),
+            false,
         )?;
         // pyLDAvis needs documents with at least one vocabulary word.
         let kept: Vec<usize> = (0..bow.n_docs())
@@ -817,7 +831,13 @@ fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
 
 fn eval_cmd(g: &GlobalArgs, a: &EvalArgs) -> Result<()> {
     let model = TopicModel::load(&a.model)?;
-    let (bow, tokens) = read_for_model(&model, &a.docs, a.input_format, a.text_field.as_deref())?;
+    let (bow, tokens) = read_for_model(
+        &model,
+        &a.docs,
+        a.input_format,
+        a.text_field.as_deref(),
+        true,
+    )?;
     let (mut result, tops, coherence) = quality(
         &model.ntm,
         &bow,
@@ -940,7 +960,13 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
 
 fn bow_cmd(a: &BowArgs) -> Result<()> {
     let model = TopicModel::load(&a.model)?;
-    let (bow, _) = read_for_model(&model, &a.docs, InputFormat::Auto, a.text_field.as_deref())?;
+    let (bow, _) = read_for_model(
+        &model,
+        &a.docs,
+        InputFormat::Auto,
+        a.text_field.as_deref(),
+        false,
+    )?;
     std::fs::create_dir_all(&a.output).map_err(|e| Error::io(&a.output, e))?;
     let mut s = format!(
         "%%MatrixMarket matrix coordinate real general\n{} {} {}\n",

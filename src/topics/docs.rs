@@ -18,12 +18,52 @@ pub fn tokenize(
     pipeline: &Pipeline,
     text_field: Option<&str>,
 ) -> Result<Vec<Vec<String>>> {
+    let mut docs = Vec::new();
+    map_documents(
+        paths,
+        pipeline,
+        text_field,
+        |t| Some(t.to_string()),
+        |doc| docs.push(doc),
+    )?;
+    Ok(docs)
+}
+
+/// The bag of words of every document of `paths` over `word_id`, in input order, without
+/// keeping the tokens (what inference needs); unknown tokens are dropped.
+pub fn read_bow(
+    paths: &[PathBuf],
+    pipeline: &Pipeline,
+    text_field: Option<&str>,
+    n_words: usize,
+    word_id: impl Fn(&str) -> Option<u32> + Sync,
+) -> Result<Bow> {
+    let mut bow = Bow::new(n_words);
+    map_documents(
+        paths,
+        pipeline,
+        text_field,
+        &word_id,
+        |mut ids: Vec<u32>| bow.push_ids(&mut ids),
+    )?;
+    Ok(bow)
+}
+
+/// Runs the pipeline over every document of `paths` in parallel chunks, maps each token (labels
+/// dropped) with `map_token`, keeping the `Some`s, and hands each document's list to `consume`
+/// in input order.
+fn map_documents<T: Send>(
+    paths: &[PathBuf],
+    pipeline: &Pipeline,
+    text_field: Option<&str>,
+    map_token: impl Fn(&str) -> Option<T> + Sync,
+    mut consume: impl FnMut(Vec<T>),
+) -> Result<()> {
     let corpus = Corpus::open(paths)?;
     let processor = pipeline.processor()?;
-    let mut docs = Vec::new();
     corpus.par_map_chunks_with(
         || processor.clone(),
-        |p, chunk| -> Result<Vec<Vec<String>>> {
+        |p, chunk| -> Result<Vec<Vec<T>>> {
             chunk
                 .lines()
                 .map(|(line_no, line)| {
@@ -33,18 +73,22 @@ pub fn tokenize(
                         Some(_) => String::new(),
                         None => line.to_string(),
                     };
-                    let mut tokens = p.tokens(&text);
-                    tokens.retain(|t| !pipeline.is_label(t));
-                    Ok(tokens)
+                    let mut doc = Vec::new();
+                    p.for_each_token(&text, |t| {
+                        if !pipeline.is_label(t) {
+                            doc.extend(map_token(t));
+                        }
+                    });
+                    Ok(doc)
                 })
                 .collect()
         },
         |r| {
-            docs.extend(r?);
+            r?.into_iter().for_each(&mut consume);
             Ok(())
         },
     )?;
-    Ok(docs)
+    Ok(())
 }
 
 /// The vocabulary of tokenised documents, pruned with `options` (a document = one token list).

@@ -258,11 +258,23 @@ pub(crate) mod tests {
         let phi = model.topic_word();
         let mass: Vec<f32> = (0..2).map(|k| phi.row(k).iter().take(5).sum()).collect();
         assert!((mass[0] - 0.5) * (mass[1] - 0.5) < 0.0, "{mass:?}");
-        // Documents of one theme get the same dominant topic.
+        // The topic weights tell the themes apart: every document of the theme of topic 0 puts
+        // more weight on it than any document of the other theme. (Not the argmax: the
+        // product of experts is scale-free in θ, so where θ's level sits is set by the prior and
+        // the batch-norm shift, and with 200 tiny documents it can sit on one side.)
         let theta = model.topic_weights(&data);
-        let dominant = |d: usize| if theta[[d, 0]] > theta[[d, 1]] { 0 } else { 1 };
-        assert_ne!(dominant(0), dominant(1));
-        assert!((0..200).all(|d| dominant(d) == dominant(d % 2)));
+        let theme_of_topic0 = if mass[0] > 0.5 { 0 } else { 1 };
+        let weight = |parity: usize| {
+            (0..200)
+                .filter(move |d| d % 2 == parity)
+                .map(|d| theta[[d, 0]])
+        };
+        let lowest_own = weight(theme_of_topic0).fold(f32::INFINITY, f32::min);
+        let highest_other = weight(1 - theme_of_topic0).fold(f32::NEG_INFINITY, f32::max);
+        assert!(
+            lowest_own > highest_other + 0.1,
+            "{lowest_own} vs {highest_other}"
+        );
     }
 
     #[test]
