@@ -2,6 +2,7 @@
 //! A document is one input line, or one JSON line's text field (`--text-field`); a blank line is
 //! an empty document, so outputs stay aligned with input lines.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use super::bow::Bow;
@@ -67,11 +68,12 @@ fn map_documents<T: Send>(
             chunk
                 .lines()
                 .map(|(line_no, line)| {
-                    let text = match text_field {
+                    let text: Cow<str> = match text_field {
                         Some(field) if !line.trim().is_empty() => json_text(line, field)
+                            .map(Cow::Owned)
                             .map_err(|m| Error::input(chunk.source.as_ref(), Some(line_no), m))?,
-                        Some(_) => String::new(),
-                        None => line.to_string(),
+                        Some(_) => Cow::Borrowed(""),
+                        None => Cow::Borrowed(line),
                     };
                     let mut doc = Vec::new();
                     p.for_each_token(&text, |t| {
