@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 use super::bow::Bow;
-use super::embedded::TopicEmbedding;
+use super::embedded::{Regulariser, TopicEmbedding};
 use super::linalg::{self, TopicRng};
 use crate::{Error, Result};
 
@@ -230,15 +230,20 @@ impl Architecture {
     }
 }
 
-/// Random noise of one training step, drawn up front so a step is a pure function of it.
-pub struct Noise {
+/// What one training step takes besides the parameters: random noise drawn up front, and the
+/// embedded decoder's transport scaling carried over from the previous step, so that a step is a
+/// pure function of them.
+pub struct Step {
     pub eps: Array2<f32>,
     pub hidden_mask: Option<Array2<f32>>,
     pub theta_mask: Option<Array2<f32>>,
+    /// Sinkhorn's column scaling to start from: the topics move little between steps, so the
+    /// previous step's scaling is close and the transport converges in a few iterations.
+    pub transport_start: Option<Array1<f64>>,
 }
 
-impl Noise {
-    pub fn draw(arch: &Architecture, batch: usize, dropout: f32, rng: &mut TopicRng) -> Noise {
+impl Step {
+    pub fn draw(arch: &Architecture, batch: usize, dropout: f32, rng: &mut TopicRng) -> Step {
         let eps = linalg::normal_matrix(batch, arch.n_topics, rng);
         let hidden = *arch.encoder_layers.last().unwrap();
         let (hidden_mask, theta_mask) = if dropout > 0.0 {
@@ -249,10 +254,11 @@ impl Noise {
         } else {
             (None, None)
         };
-        Noise {
+        Step {
             eps,
             hidden_mask,
             theta_mask,
+            transport_start: None,
         }
     }
 }
@@ -274,10 +280,11 @@ struct BnCache {
     var: Array1<f32>,
 }
 
-/// β as computed from the embeddings, and the regulariser's gradient of the costs.
+/// β as computed from the embeddings, and the regulariser's gradient of the costs and
+/// transport scaling.
 struct EmbeddedCache {
     beta: Array2<f32>,
-    d_costs: Array2<f32>,
+    regulariser: Regulariser,
 }
 
 enum DecoderCache {
@@ -317,6 +324,13 @@ impl Forward {
             .sum::<f64>()
             / n
             + self.regulariser
+    }
+
+    /// The transport scaling this step ended with, for the next step to start from.
+    pub fn transport_scaling(&mut self) -> Option<Array1<f64>> {
+        self.embedded
+            .as_mut()
+            .and_then(|c| c.regulariser.column_scaling.take())
     }
 }
 
@@ -657,18 +671,18 @@ impl Ntm {
         r
     }
 
-    /// Forward pass. With `noise`, training mode (sampled z, dropout, batch statistics);
+    /// Forward pass. With `step`, training mode (sampled z, dropout, batch statistics);
     /// without, evaluation mode (z = μ, running statistics), which gives a deterministic ELBO.
-    pub fn forward(&self, x: &Bow, noise: Option<&Noise>) -> Forward {
+    pub fn forward(&self, x: &Bow, step: Option<&Step>) -> Forward {
         let (pre, out) = self.encode_hidden(x);
         let mut hidden = out.last().unwrap().clone();
-        if let Some(mask) = noise.and_then(|n| n.hidden_mask.as_ref()) {
+        if let Some(mask) = step.and_then(|s| s.hidden_mask.as_ref()) {
             hidden *= mask;
         }
         let (mut mu, mut lv) = self.heads(&hidden);
         let (mut mu_bn, mut lv_bn) = (None, None);
         if self.arch.batch_norm {
-            if noise.is_some() {
+            if step.is_some() {
                 let (m, c) = bn_train(&mu);
                 mu = m;
                 mu_bn = Some(c);
@@ -683,10 +697,10 @@ impl Ntm {
             add_bias(&mut mu, &self.params[i]);
             add_bias(&mut lv, &self.params[i + 1]);
         }
-        let mut theta = match noise {
-            Some(n) => {
+        let mut theta = match step {
+            Some(s) => {
                 let mut z = lv.mapv(|v| (0.5 * v).exp());
-                z *= &n.eps;
+                z *= &s.eps;
                 z += &mu;
                 z
             }
@@ -694,7 +708,7 @@ impl Ntm {
         };
         linalg::softmax_rows(&mut theta);
         let mut theta_in = theta.clone();
-        if let Some(mask) = noise.and_then(|n| n.theta_mask.as_ref()) {
+        if let Some(mask) = step.and_then(|s| s.theta_mask.as_ref()) {
             theta_in *= mask;
         }
 
@@ -712,15 +726,16 @@ impl Ntm {
             .to_vec();
 
         // The embedded decoder's regulariser only shapes training; evaluation leaves it out.
-        let (embedded, regulariser) = match self.embeddings() {
-            Some((e, topics, words)) if noise.is_some() => {
+        let embedded = match (self.embeddings(), step) {
+            (Some((e, topics, words)), Some(step)) => {
                 let costs = e.costs(topics, words);
-                let (value, d_costs) = e.clustering_regulariser(&costs);
+                let regulariser = e.clustering_regulariser(&costs, step.transport_start.as_ref());
                 let beta = e.beta(&costs, self.arch.decoder);
-                (Some(EmbeddedCache { beta, d_costs }), value)
+                Some(EmbeddedCache { beta, regulariser })
             }
-            _ => (None, 0.0),
+            _ => None,
         };
+        let regulariser = embedded.as_ref().map_or(0.0, |c| c.regulariser.value);
         let beta = match &embedded {
             Some(c) => Cow::Borrowed(&c.beta),
             None => self.beta(),
@@ -730,7 +745,7 @@ impl Ntm {
                 let mut eta = linalg::dot(theta_in.view(), beta.view());
                 let mut bn = None;
                 if self.arch.has_decoder_batch_norm() {
-                    if noise.is_some() {
+                    if step.is_some() {
                         let (e, c) = bn_train(&eta);
                         eta = e;
                         bn = Some(c);
@@ -803,7 +818,7 @@ impl Ntm {
     }
 
     /// Gradients of `f.loss()` (training mode) with respect to every parameter.
-    pub fn backward(&self, x: &Bow, f: &Forward, noise: &Noise) -> Vec<Array2<f32>> {
+    pub fn backward(&self, x: &Bow, f: &Forward, step: &Step) -> Vec<Array2<f32>> {
         let b = x.n_docs() as f32;
         let inv_b = 1.0 / b;
         let mut grads: Vec<Option<Array2<f32>>> = vec![None; self.params.len()];
@@ -864,7 +879,7 @@ impl Ntm {
 
         // θ = softmax(z), then dropout.
         let mut d_theta = d_theta_in;
-        if let Some(mask) = &noise.theta_mask {
+        if let Some(mask) = &step.theta_mask {
             d_theta *= mask;
         }
         let mut d_z = d_theta;
@@ -881,7 +896,7 @@ impl Ntm {
         let mut d_lv = d_z;
         Zip::from(&mut d_lv)
             .and(&f.lv)
-            .and(&noise.eps)
+            .and(&step.eps)
             .for_each(|g, &l, &e| {
                 let s = (0.5 * l).exp();
                 *g = *g * e * 0.5 * s + 0.5 * (s * s / v0 - 1.0) * inv_b;
@@ -910,14 +925,14 @@ impl Ntm {
                     self.arch.decoder,
                     &c.beta,
                     &d_beta,
-                    &c.d_costs,
+                    &c.regulariser.d_costs,
                 ));
             }
             _ => grads[self.idx_beta()] = Some(d_beta),
         }
         let mut d_h = linalg::dot(d_mu.view(), w_mu.t());
         d_h += &linalg::dot(d_lv.view(), w_lv.t());
-        if let Some(mask) = &noise.hidden_mask {
+        if let Some(mask) = &step.hidden_mask {
             d_h *= mask;
         }
 
@@ -1029,9 +1044,9 @@ mod tests {
         for p in m.params.iter_mut() {
             p.mapv_inplace(|v| v * 0.7 + 0.05);
         }
-        let noise = Noise::draw(&m.arch, x.n_docs(), dropout, &mut r);
-        let f = m.forward(&x, Some(&noise));
-        let grads = m.backward(&x, &f, &noise);
+        let step = Step::draw(&m.arch, x.n_docs(), dropout, &mut r);
+        let f = m.forward(&x, Some(&step));
+        let grads = m.backward(&x, &f, &step);
         assert_eq!(grads.len(), m.params.len());
         let h = 1e-2f32;
         let mut worst = 0.0f64;
@@ -1041,9 +1056,9 @@ mod tests {
                 let (r_, c_) = (idx / g.ncols(), idx % g.ncols());
                 let orig = m.params[pi][[r_, c_]];
                 m.params[pi][[r_, c_]] = orig + h;
-                let lp = m.forward(&x, Some(&noise)).loss();
+                let lp = m.forward(&x, Some(&step)).loss();
                 m.params[pi][[r_, c_]] = orig - h;
-                let lm = m.forward(&x, Some(&noise)).loss();
+                let lm = m.forward(&x, Some(&step)).loss();
                 m.params[pi][[r_, c_]] = orig;
                 let numeric = (lp - lm) / (2.0 * h as f64);
                 let analytic = g[[r_, c_]] as f64;

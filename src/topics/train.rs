@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bow::Bow;
 use super::linalg;
-use super::ntm::{Architecture, Noise, Ntm};
+use super::ntm::{Architecture, Ntm, Step};
 use super::optim::{OptimConfig, Optimizer};
 use crate::{Error, Result};
 
@@ -137,6 +137,7 @@ pub fn train(
     let mut best_model: Option<Ntm> = None;
     let mut waited = 0;
     let mut order = docs.clone();
+    let mut transport_scaling = None;
     for epoch in 1..=cfg.epochs {
         let t0 = Instant::now();
         order.shuffle(&mut rng);
@@ -147,8 +148,9 @@ pub fn train(
                 continue;
             }
             let batch = data.select(chunk);
-            let noise = Noise::draw(&model.arch, chunk.len(), cfg.dropout, &mut rng);
-            let f = model.forward(&batch, Some(&noise));
+            let mut step = Step::draw(&model.arch, chunk.len(), cfg.dropout, &mut rng);
+            step.transport_start = transport_scaling.take();
+            let mut f = model.forward(&batch, Some(&step));
             let loss = f.loss();
             if !loss.is_finite() {
                 return Err(Error::config(format!(
@@ -156,9 +158,10 @@ pub fn train(
                      --clip-gradient"
                 )));
             }
-            let grads = model.backward(&batch, &f, &noise);
+            let grads = model.backward(&batch, &f, &step);
             opt.step(&mut model.params, &grads);
             model.update_stats(&f);
+            transport_scaling = f.transport_scaling();
             total += loss * chunk.len() as f64;
             n += chunk.len();
         }
