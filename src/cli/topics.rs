@@ -24,6 +24,10 @@ use crate::topics::train::{self, TrainConfig};
 use crate::vocab::{DfBound, VocabOptions};
 use crate::{Error, Result};
 
+/// `--encoder-input-norm` with topic embeddings: about the norm of a 100-word post's
+/// log(1 + count) vector (0.69·√100), so typical inputs keep their scale (docs/topics.md).
+const EMBEDDED_ENCODER_INPUT_NORM: f32 = 10.0;
+
 // Parsed once per run: variant sizes do not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
@@ -104,6 +108,11 @@ pub struct ModelArgs {
     /// without; BENCHMARKS.md).
     #[arg(long, action = ArgAction::Set)]
     pub decoder_batch_norm: Option<bool>,
+    /// Rescale each document's encoder input (log(1 + count)) to this Euclidean norm, so that
+    /// long and short documents look alike to the encoder; 0 keeps it as it is [default: 10 with
+    /// --topic-embeddings, else 0] (docs/topics.md).
+    #[arg(long)]
+    pub encoder_input_norm: Option<f32>,
     /// Topics as points among these word embeddings (ECRTM; fastText .bin, word2vec .vec or
     /// binary, trained on the same preprocessed text: docs/topics.md): β from the distances
     /// between topic and word embeddings, plus the embedding clustering regulariser.
@@ -422,6 +431,12 @@ fn train_config(
             decoder: m.decoder,
             batch_norm: m.batch_norm,
             decoder_batch_norm: m.decoder_batch_norm.unwrap_or(vectors.is_some()),
+            encoder_input_norm: Some(m.encoder_input_norm.unwrap_or(if vectors.is_some() {
+                EMBEDDED_ENCODER_INPUT_NORM
+            } else {
+                0.0
+            }))
+            .filter(|&norm| norm != 0.0),
             embedding: vectors.map(|v| TopicEmbedding {
                 dim: v.ncols(),
                 temperature: m.temperature,

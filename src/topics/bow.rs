@@ -108,6 +108,18 @@ impl Bow {
         }
     }
 
+    /// Rescales every non-empty document's values to Euclidean norm `norm`.
+    pub fn scale_docs_to_norm(&mut self, norm: f32) {
+        for w in self.indptr.windows(2) {
+            let values = &mut self.values[w[0]..w[1]];
+            let length = values.iter().map(|v| v * v).sum::<f32>().sqrt();
+            if length > 0.0 {
+                let scale = norm / length;
+                values.iter_mut().for_each(|v| *v *= scale);
+            }
+        }
+    }
+
     /// Total count of each word over all documents.
     pub fn term_frequency(&self) -> Vec<f64> {
         let mut tf = vec![0.0f64; self.n_words];
@@ -248,6 +260,16 @@ mod tests {
         let p = dir.path().join(name);
         std::fs::write(&p, text).unwrap();
         p
+    }
+
+    #[test]
+    fn scale_docs_to_norm_leaves_empty_documents() {
+        let mut b = Bow::new(3);
+        b.push_counts(&mut [(0, 3.0), (2, 4.0)]);
+        b.push_ids(&mut []);
+        b.scale_docs_to_norm(10.0);
+        assert_eq!(b.doc(0).1, &[6.0f32, 8.0][..]);
+        assert_eq!(b.doc(1).1.len(), 0);
     }
 
     #[test]

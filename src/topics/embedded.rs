@@ -91,12 +91,7 @@ impl TopicEmbedding {
         if decoder == DecoderKind::Mixture {
             return beta;
         }
-        Zip::from(beta.columns_mut()).par_for_each(|mut col| {
-            let max = col.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-            col.mapv_inplace(|v| (v - max).exp());
-            let sum = col.sum();
-            col.mapv_inplace(|v| v / sum);
-        });
+        linalg::softmax_columns(&mut beta);
         beta
     }
 
@@ -137,9 +132,7 @@ impl TopicEmbedding {
         let tau = self.temperature;
         let mut d_costs = d_beta.mapv(|g| -g / tau);
         if decoder == DecoderKind::ProductOfExperts {
-            Zip::from(d_costs.columns_mut())
-                .and(beta.columns())
-                .par_for_each(linalg::softmax_backward);
+            linalg::softmax_columns_backward(&mut d_costs, beta);
         }
         d_costs += d_costs_regulariser;
         // C_kw = ‖t_k − e_w‖²: dt_k = 2 Σ_w G_kw (t_k − e_w).

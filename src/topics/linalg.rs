@@ -5,7 +5,7 @@
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::parallel::prelude::*;
-use ndarray::{s, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -99,6 +99,82 @@ pub fn softmax_backward(mut g: ArrayViewMut1<f32>, p: ArrayView1<f32>) {
         .for_each(|gv, &pv| *gv = pv * (*gv - inner));
 }
 
+/// Columns per parallel block of the column-wise operations below, which walk each block row by
+/// row (contiguous memory) instead of striding down every column.
+const COLUMN_BLOCK: usize = 1024;
+
+/// Softmax down every column, in place.
+pub fn softmax_columns(a: &mut Array2<f32>) {
+    a.axis_chunks_iter_mut(Axis(1), COLUMN_BLOCK)
+        .into_par_iter()
+        .for_each(|mut block| {
+            let mut max = Array1::from_elem(block.ncols(), f32::NEG_INFINITY);
+            for row in block.rows() {
+                Zip::from(&mut max)
+                    .and(&row)
+                    .for_each(|m, &v| *m = m.max(v));
+            }
+            let mut sum = Array1::<f32>::zeros(block.ncols());
+            for mut row in block.rows_mut() {
+                Zip::from(&mut row)
+                    .and(&max)
+                    .and(&mut sum)
+                    .for_each(|v, &m, s| {
+                        *v = (*v - m).exp();
+                        *s += *v;
+                    });
+            }
+            sum.mapv_inplace(|s| 1.0 / s);
+            for mut row in block.rows_mut() {
+                row *= &sum;
+            }
+        });
+}
+
+/// `softmax_backward` for a softmax down every column: `g` ← p ⊙ (g − Σ_rows g ⊙ p).
+pub fn softmax_columns_backward(g: &mut Array2<f32>, p: &Array2<f32>) {
+    g.axis_chunks_iter_mut(Axis(1), COLUMN_BLOCK)
+        .into_par_iter()
+        .zip(p.axis_chunks_iter(Axis(1), COLUMN_BLOCK))
+        .for_each(|(mut g, p)| {
+            let mut inner = Array1::<f32>::zeros(g.ncols());
+            for (gr, pr) in g.rows().into_iter().zip(p.rows()) {
+                Zip::from(&mut inner)
+                    .and(&gr)
+                    .and(&pr)
+                    .for_each(|s, &gv, &pv| *s += gv * pv);
+            }
+            for (mut gr, pr) in g.rows_mut().into_iter().zip(p.rows()) {
+                Zip::from(&mut gr)
+                    .and(&pr)
+                    .and(&inner)
+                    .for_each(|gv, &pv, &s| *gv = pv * (*gv - s));
+            }
+        });
+}
+
+/// Σ over the rows of `f(a, b)`, per column, accumulated in f64 (`b` may be a broadcast row).
+pub fn column_sums_with(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    f: impl Fn(f32, f32) -> f64 + Sync,
+) -> Array1<f64> {
+    let mut out = Array1::<f64>::zeros(a.ncols());
+    out.axis_chunks_iter_mut(Axis(0), COLUMN_BLOCK)
+        .into_par_iter()
+        .zip(a.axis_chunks_iter(Axis(1), COLUMN_BLOCK))
+        .zip(b.axis_chunks_iter(Axis(1), COLUMN_BLOCK))
+        .for_each(|((mut o, a), b)| {
+            for (ar, br) in a.rows().into_iter().zip(b.rows()) {
+                Zip::from(&mut o)
+                    .and(&ar)
+                    .and(&br)
+                    .for_each(|s, &x, &y| *s += f(x, y));
+            }
+        });
+    out
+}
+
 /// One standard normal draw (Box–Muller; uses two uniforms).
 pub fn normal(rng: &mut TopicRng) -> f32 {
     let u1: f64 = 1.0 - rng.gen::<f64>(); // (0, 1]
@@ -142,6 +218,31 @@ mod tests {
             .iter()
             .zip(naive.iter())
             .all(|(x, y)| (x - y).abs() < 1e-3));
+    }
+
+    #[test]
+    fn column_softmax_matches_lane_by_lane() {
+        let mut r = rng(2);
+        let a = normal_matrix(7, 2500, &mut r);
+        let mut by_rows = a.t().to_owned();
+        softmax_rows(&mut by_rows);
+        let mut by_columns = a.clone();
+        softmax_columns(&mut by_columns);
+        assert!(by_columns
+            .iter()
+            .zip(by_rows.t().iter())
+            .all(|(x, y)| (x - y).abs() < 1e-6));
+        let g = normal_matrix(7, 2500, &mut r);
+        let mut lanes = g.clone();
+        Zip::from(lanes.columns_mut())
+            .and(by_columns.columns())
+            .for_each(softmax_backward);
+        let mut blocks = g;
+        softmax_columns_backward(&mut blocks, &by_columns);
+        assert!(blocks
+            .iter()
+            .zip(lanes.iter())
+            .all(|(x, y)| (x - y).abs() < 1e-6));
     }
 
     #[test]

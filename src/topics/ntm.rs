@@ -126,6 +126,11 @@ pub struct Architecture {
     /// prior on it.
     #[serde(default = "enabled")]
     pub decoder_batch_norm: bool,
+    /// Rescale each document's encoder input to this L2 norm: documents of every length then
+    /// look alike to the encoder, so μ's spread goes to what they are about, not how long they
+    /// are (ETM normalises its encoder's bag of words for the same reason).
+    #[serde(default)]
+    pub encoder_input_norm: Option<f32>,
     /// Topic embeddings: β computed from topic and word embeddings instead of learned freely.
     #[serde(default)]
     pub embedding: Option<TopicEmbedding>,
@@ -159,6 +164,14 @@ impl Architecture {
             return Err(Error::config(format!(
                 "--alpha {} must be positive",
                 self.alpha
+            )));
+        }
+        if let Some(norm) = self
+            .encoder_input_norm
+            .filter(|n| !(*n > 0.0 && n.is_finite()))
+        {
+            return Err(Error::config(format!(
+                "--encoder-input-norm {norm} must be positive"
             )));
         }
         self.embedding
@@ -336,17 +349,11 @@ impl Forward {
 
 fn bn_train(x: &Array2<f32>) -> (Array2<f32>, BnCache) {
     let b = x.nrows() as f64;
-    let mut mean = Array1::<f32>::zeros(x.ncols());
-    let mut var = Array1::<f32>::zeros(x.ncols());
-    Zip::from(&mut mean)
-        .and(&mut var)
-        .and(x.columns())
-        .par_for_each(|m, v, col| {
-            let mu = col.iter().map(|&a| a as f64).sum::<f64>() / b;
-            let s2 = col.iter().map(|&a| (a as f64 - mu).powi(2)).sum::<f64>() / b;
-            *m = mu as f32;
-            *v = s2 as f32;
-        });
+    let mean =
+        linalg::column_sums_with(x.view(), x.view(), |v, _| v as f64).mapv(|s| (s / b) as f32);
+    let spread = mean.broadcast(x.dim()).expect("one mean per column");
+    let var = linalg::column_sums_with(x.view(), spread, |v, m| (v as f64 - m as f64).powi(2))
+        .mapv(|s| (s / b) as f32);
     let inv_std = var.mapv(|v| 1.0 / (v + BN_EPS).sqrt());
     let mut xhat = x.clone();
     xhat.axis_iter_mut(Axis(0))
@@ -384,22 +391,9 @@ fn bn_eval(x: &mut Array2<f32>, stats: &Array2<f32>) {
 /// dx = (1/B)·inv_std·(B·dy − Σdy − x̂·Σ(dy·x̂)), column by column.
 fn bn_backward(dy: &Array2<f32>, c: &BnCache) -> Array2<f32> {
     let b = dy.nrows() as f32;
-    let mut sum_dy = Array1::<f32>::zeros(dy.ncols());
-    let mut sum_dyx = Array1::<f32>::zeros(dy.ncols());
-    Zip::from(&mut sum_dy)
-        .and(&mut sum_dyx)
-        .and(dy.columns())
-        .and(c.xhat.columns())
-        .par_for_each(|s, sx, d, x| {
-            let mut a = 0.0f64;
-            let mut ax = 0.0f64;
-            for (&dv, &xv) in d.iter().zip(x.iter()) {
-                a += dv as f64;
-                ax += (dv * xv) as f64;
-            }
-            *s = a as f32;
-            *sx = ax as f32;
-        });
+    let sum_dy = linalg::column_sums_with(dy.view(), dy.view(), |d, _| d as f64).mapv(|s| s as f32);
+    let sum_dyx = linalg::column_sums_with(dy.view(), c.xhat.view(), |d, x| (d * x) as f64)
+        .mapv(|s| s as f32);
     let mut dx = dy.clone();
     Zip::from(dx.rows_mut())
         .and(c.xhat.rows())
@@ -570,11 +564,19 @@ impl Ntm {
             .then(|| self.idx_beta() + 1 + self.idx_decoder_bias().is_some() as usize)
     }
 
-    /// Encoder hidden layers; returns pre-activations and outputs of each layer. The encoder
-    /// sees log(1 + count): raw counts of long documents saturate the first layer and make
-    /// log σ² overflow.
+    /// What the encoder sees: log(1 + count) (raw counts of long documents saturate the first
+    /// layer and make log σ² overflow), rescaled per document when `encoder_input_norm` is set.
+    fn encoder_input(&self, x: &Bow) -> Bow {
+        let mut input = x.map_values(ln_1p);
+        if let Some(norm) = self.arch.encoder_input_norm {
+            input.scale_docs_to_norm(norm);
+        }
+        input
+    }
+
+    /// Encoder hidden layers; returns pre-activations and outputs of each layer.
     fn encode_hidden(&self, x: &Bow) -> (Vec<Array2<f32>>, Vec<Array2<f32>>) {
-        let x = &x.map_values(ln_1p);
+        let x = &self.encoder_input(x);
         let act = self.arch.activation;
         let mut pre = Vec::new();
         let mut out: Vec<Array2<f32>> = Vec::new();
@@ -947,7 +949,7 @@ impl Ntm {
             let w = &self.params[2 * i];
             let dw = if i == 0 {
                 let mut g = Array2::zeros(w.raw_dim());
-                linalg::sparse_t_dot_add(&x.map_values(ln_1p), d_h.view(), &mut g);
+                linalg::sparse_t_dot_add(&self.encoder_input(x), d_h.view(), &mut g);
                 g
             } else {
                 let dw = linalg::dot_tn(f.out[i - 1].view(), d_h.view());
@@ -1017,6 +1019,7 @@ mod tests {
             decoder,
             batch_norm: bn,
             decoder_batch_norm: bn,
+            encoder_input_norm: None,
             embedding: None,
         }
     }
@@ -1291,10 +1294,40 @@ mod tests {
         assert!(e.to_string().contains("more than the 7 vocabulary words"));
         let e = Architecture {
             encoder_layers: vec![],
-            ..good
+            ..good.clone()
         }
         .validate()
         .unwrap_err();
         assert!(e.to_string().contains("--encoder-layers"));
+        for norm in [-1.0, f32::NAN] {
+            let e = Architecture {
+                encoder_input_norm: Some(norm),
+                ..good.clone()
+            }
+            .validate()
+            .unwrap_err();
+            assert!(e.to_string().contains("--encoder-input-norm"));
+        }
+    }
+
+    #[test]
+    fn encoder_input_norm_makes_weights_independent_of_document_length() {
+        let a = Architecture {
+            encoder_input_norm: Some(3.0),
+            ..default_arch()
+        };
+        let m = Ntm::new(a, &mut linalg::rng(1)).unwrap();
+        // Every count doubled: log(1 + count) grows from ln 2 to ln 3 for every word alike, so
+        // the rescaled inputs, and the weights, are the same.
+        let mut x = Bow::new(7);
+        x.push_ids(&mut [0, 2, 5]);
+        x.push_ids(&mut [0, 0, 2, 2, 5, 5]);
+        let gap = |m: &Ntm| {
+            let theta = m.topic_weights(&x);
+            (&theta.row(0) - &theta.row(1)).mapv(f32::abs).sum()
+        };
+        assert!(gap(&m) < 1e-6);
+        let plain = Ntm::new(default_arch(), &mut linalg::rng(1)).unwrap();
+        assert!(gap(&plain) > 1e-3, "without the norm, length shows");
     }
 }

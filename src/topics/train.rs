@@ -231,6 +231,7 @@ pub(crate) mod tests {
                 decoder: DecoderKind::ProductOfExperts,
                 batch_norm: true,
                 decoder_batch_norm: false,
+                encoder_input_norm: None,
                 embedding: None,
             },
             optim: OptimConfig {
