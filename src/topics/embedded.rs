@@ -12,8 +12,7 @@
 //! objective ⟨π, C⟩ + ε Σ π log π at the Sinkhorn plan π, whose gradient with respect to C is
 //! exactly λπ (envelope theorem), so the plan needs no differentiation.
 
-use ndarray::parallel::prelude::*;
-use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
 use serde::{Deserialize, Serialize};
 
 use super::linalg;
@@ -26,8 +25,6 @@ use crate::{Error, Result};
 const SINKHORN_TOLERANCE: f64 = 1e-4;
 /// …or after this many iterations.
 const SINKHORN_MAX_ITERATIONS: usize = 2000;
-/// Columns per parallel block of `transposed_dot`.
-const TRANSPOSED_DOT_BLOCK: usize = 1024;
 
 /// Hyperparameters of the embedded decoder; saved with the model.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -206,7 +203,7 @@ pub fn sinkhorn(costs: &Array2<f32>, alpha: f64, start: Option<&Array1<f64>>) ->
         u = kernel
             .dot(&col_v)
             .mapv(|s| row_mass / s.max(f64::MIN_POSITIVE));
-        let kt_u = transposed_dot(&kernel, &u);
+        let kt_u = linalg::transposed_dot(&kernel, &u);
         let err: f64 = kt_u
             .iter()
             .zip(&col_v)
@@ -243,25 +240,6 @@ pub fn sinkhorn(costs: &Array2<f32>, alpha: f64, start: Option<&Array1<f64>>) ->
         column_scaling: col_v,
         iterations,
     }
-}
-
-/// `aᵀ · x` as a sum of `a`'s rows (contiguous, unlike a strided dot per column), parallel over
-/// fixed blocks of columns so the result does not depend on the thread count.
-fn transposed_dot(a: &Array2<f64>, x: &Array1<f64>) -> Array1<f64> {
-    let mut out = Array1::<f64>::zeros(a.ncols());
-    out.axis_chunks_iter_mut(Axis(0), TRANSPOSED_DOT_BLOCK)
-        .into_par_iter()
-        .enumerate()
-        .for_each(|(j, mut o)| {
-            let cols = a.slice(s![
-                ..,
-                j * TRANSPOSED_DOT_BLOCK..j * TRANSPOSED_DOT_BLOCK + o.len()
-            ]);
-            for (row, &xk) in cols.rows().into_iter().zip(x) {
-                o.scaled_add(xk, &row);
-            }
-        });
-    out
 }
 
 #[cfg(test)]

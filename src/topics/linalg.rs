@@ -175,6 +175,20 @@ pub fn column_sums_with(
     out
 }
 
+/// `aᵀ · x`, summing `a`'s rows scaled by `x` (contiguous, unlike a strided dot per column).
+pub fn transposed_dot(a: &Array2<f64>, x: &Array1<f64>) -> Array1<f64> {
+    let mut out = Array1::<f64>::zeros(a.ncols());
+    out.axis_chunks_iter_mut(Axis(0), COLUMN_BLOCK)
+        .into_par_iter()
+        .zip(a.axis_chunks_iter(Axis(1), COLUMN_BLOCK))
+        .for_each(|(mut o, a)| {
+            for (row, &xk) in a.rows().into_iter().zip(x) {
+                o.scaled_add(xk, &row);
+            }
+        });
+    out
+}
+
 /// One standard normal draw (Box–Muller; uses two uniforms).
 pub fn normal(rng: &mut TopicRng) -> f32 {
     let u1: f64 = 1.0 - rng.gen::<f64>(); // (0, 1]
@@ -218,6 +232,18 @@ mod tests {
             .iter()
             .zip(naive.iter())
             .all(|(x, y)| (x - y).abs() < 1e-3));
+    }
+
+    #[test]
+    fn transposed_dot_matches_ndarray() {
+        let mut r = rng(4);
+        let a = normal_matrix(5, 2100, &mut r).mapv(f64::from);
+        let x = normal_matrix(1, 5, &mut r).row(0).mapv(f64::from);
+        let naive = a.t().dot(&x);
+        assert!(transposed_dot(&a, &x)
+            .iter()
+            .zip(&naive)
+            .all(|(p, q)| (p - q).abs() < 1e-12));
     }
 
     #[test]
