@@ -353,6 +353,23 @@ fn bad_topic_counts() {
 }
 
 #[test]
+fn bad_encoder_input_norm() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.ntm");
+    for norm in ["--encoder-input-norm=-1", "--encoder-input-norm=nan"] {
+        blazetext()
+            .args(["topics", "train", SAMPLE, "-o", out.to_str().unwrap(), norm])
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("--encoder-input-norm")
+                    .and(predicate::str::contains("must be positive")),
+            );
+    }
+    assert!(!out.exists());
+}
+
+#[test]
 fn corpus_empty_after_preprocessing() {
     let dir = tempfile::tempdir().unwrap();
     let stop = write(
