@@ -314,6 +314,8 @@ pub struct Forward {
     /// Regulariser of the whole batch (the embedded decoder's clustering term in training).
     pub regulariser: f64,
     embedded: Option<EmbeddedCache>,
+    /// What the encoder saw (`encoder_input`), for the first layer's weight gradient.
+    input: Bow,
     pre: Vec<Array2<f32>>,
     out: Vec<Array2<f32>>,
     hidden: Array2<f32>,
@@ -574,9 +576,9 @@ impl Ntm {
         input
     }
 
-    /// Encoder hidden layers; returns pre-activations and outputs of each layer.
+    /// Encoder hidden layers on `encoder_input(x)`; returns pre-activations and outputs of each
+    /// layer.
     fn encode_hidden(&self, x: &Bow) -> (Vec<Array2<f32>>, Vec<Array2<f32>>) {
-        let x = &self.encoder_input(x);
         let act = self.arch.activation;
         let mut pre = Vec::new();
         let mut out: Vec<Array2<f32>> = Vec::new();
@@ -609,7 +611,7 @@ impl Ntm {
     /// Deterministic document-topic proportions θ = softmax(μ) (no sampling, inference-time
     /// batch norm). Rows sum to 1 in `f32`; callers that need 1e-6 renormalise in `f64`.
     pub fn topic_weights(&self, x: &Bow) -> Array2<f32> {
-        let (_, out) = self.encode_hidden(x);
+        let (_, out) = self.encode_hidden(&self.encoder_input(x));
         let (mut mu, _) = self.heads(out.last().unwrap());
         if let Some(i) = self.idx_bn_bias() {
             bn_eval(&mut mu, &self.buffers[0]);
@@ -676,7 +678,8 @@ impl Ntm {
     /// Forward pass. With `step`, training mode (sampled z, dropout, batch statistics);
     /// without, evaluation mode (z = μ, running statistics), which gives a deterministic ELBO.
     pub fn forward(&self, x: &Bow, step: Option<&Step>) -> Forward {
-        let (pre, out) = self.encode_hidden(x);
+        let input = self.encoder_input(x);
+        let (pre, out) = self.encode_hidden(&input);
         let mut hidden = out.last().unwrap().clone();
         if let Some(mask) = step.and_then(|s| s.hidden_mask.as_ref()) {
             hidden *= mask;
@@ -806,6 +809,7 @@ impl Ntm {
             kl,
             regulariser,
             embedded,
+            input,
             pre,
             out,
             hidden,
@@ -949,7 +953,7 @@ impl Ntm {
             let w = &self.params[2 * i];
             let dw = if i == 0 {
                 let mut g = Array2::zeros(w.raw_dim());
-                linalg::sparse_t_dot_add(&self.encoder_input(x), d_h.view(), &mut g);
+                linalg::sparse_t_dot_add(&f.input, d_h.view(), &mut g);
                 g
             } else {
                 let dw = linalg::dot_tn(f.out[i - 1].view(), d_h.view());
