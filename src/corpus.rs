@@ -2,7 +2,8 @@
 //! of whole lines, mapped in parallel and handed back in order, so lines of any length cost linear
 //! time and memory stays bounded by a few chunks per thread.
 
-use crate::{log, Error, Result};
+use crate::events::Reporter;
+use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
@@ -84,6 +85,9 @@ pub struct ReadStats {
 #[derive(Debug, Clone)]
 pub struct Corpus {
     inputs: Vec<Input>,
+    /// Receives the warnings (skipped binary files, invalid UTF-8); its cancel flag is checked
+    /// before every chunk.
+    reporter: Reporter,
 }
 
 fn is_hidden(path: &Path) -> bool {
@@ -152,7 +156,7 @@ fn binary_error(path: &Path) -> Error {
 impl Corpus {
     /// Opens `paths`: files, directories (every non-hidden file below, sorted; binary files are
     /// skipped with a warning) and `-` for standard input.
-    pub fn open(paths: &[PathBuf]) -> Result<Corpus> {
+    pub fn open(paths: &[PathBuf], reporter: &Reporter) -> Result<Corpus> {
         if paths.is_empty() {
             return Err(Error::config(
                 "no input given; name one or more files, directories, or - for stdin",
@@ -175,7 +179,7 @@ impl Corpus {
                         continue;
                     }
                     if looks_binary(&input)? {
-                        log::warn(format!(
+                        reporter.warn(format!(
                             "skipping {}: it looks like a binary file",
                             file.display()
                         ));
@@ -206,7 +210,10 @@ impl Corpus {
                 inputs.push(input);
             }
         }
-        Ok(Corpus { inputs })
+        Ok(Corpus {
+            inputs,
+            reporter: reporter.clone(),
+        })
     }
 
     pub fn inputs(&self) -> &[Input] {
@@ -271,7 +278,8 @@ impl Corpus {
             };
             let mut sent = 0u64;
             for input in &self.inputs {
-                let input_stats = read_chunks(input, |chunk| {
+                let input_stats = read_chunks(input, &self.reporter, |chunk| {
+                    self.reporter.check_cancelled()?;
                     while sent - order.consumed >= window {
                         order.settle(&mut consume)?;
                     }
@@ -401,7 +409,11 @@ impl SpooledCorpus {
 }
 
 /// Reads one input and calls `emit` with each chunk of whole lines.
-fn read_chunks(input: &Input, mut emit: impl FnMut(Chunk) -> Result<()>) -> Result<ReadStats> {
+fn read_chunks(
+    input: &Input,
+    reporter: &Reporter,
+    mut emit: impl FnMut(Chunk) -> Result<()>,
+) -> Result<ReadStats> {
     let path = Arc::new(input.display_path());
     let mut reader = input.open()?;
     let mut stats = ReadStats::default();
@@ -466,7 +478,7 @@ fn read_chunks(input: &Input, mut emit: impl FnMut(Chunk) -> Result<()>) -> Resu
         emit(chunk)?;
     }
     if let Some(at) = first_invalid {
-        log::warn(format!(
+        reporter.warn(format!(
             "{}: {} invalid UTF-8 sequence(s) replaced by U+FFFD; the first at byte offset {at}",
             path.display(),
             stats.invalid_utf8
@@ -526,7 +538,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.txt");
         std::fs::write(&path, "one\r\ntwo\n\nfour").unwrap();
-        let (lines, stats) = lines_of(&Corpus::open(&[path]).unwrap());
+        let (lines, stats) = lines_of(&Corpus::open(&[path], &Reporter::silent()).unwrap());
         assert_eq!(
             lines,
             [
@@ -548,7 +560,8 @@ mod tests {
         std::fs::write(dir.path().join("a.txt"), "plain line\n").unwrap();
         std::fs::write(dir.path().join(".hidden"), "skip me\n").unwrap();
         std::fs::write(dir.path().join("c.bin"), b"\0\x01\x02").unwrap();
-        let (lines, _) = lines_of(&Corpus::open(&[dir.path().to_path_buf()]).unwrap());
+        let (lines, _) =
+            lines_of(&Corpus::open(&[dir.path().to_path_buf()], &Reporter::silent()).unwrap());
         let texts: Vec<_> = lines.into_iter().map(|(_, l)| l).collect();
         assert_eq!(texts, ["plain line", "zipped line"]);
     }
@@ -558,7 +571,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.txt");
         std::fs::write(&path, b"ok\nbad \xff\xfe here\n").unwrap();
-        let (lines, stats) = lines_of(&Corpus::open(&[path]).unwrap());
+        let (lines, stats) = lines_of(&Corpus::open(&[path], &Reporter::silent()).unwrap());
         assert_eq!(lines[1].1, "bad \u{fffd}\u{fffd} here");
         assert_eq!(stats.invalid_utf8, 2);
     }
@@ -576,7 +589,7 @@ mod tests {
         text.push('\n');
         text.push_str("last\n");
         std::fs::write(&path, &text).unwrap();
-        let (lines, stats) = lines_of(&Corpus::open(&[path]).unwrap());
+        let (lines, stats) = lines_of(&Corpus::open(&[path], &Reporter::silent()).unwrap());
         assert_eq!(lines.len(), 200_002);
         assert_eq!(lines[123_456], (123_457, "line 123456".into()));
         assert_eq!(lines[200_000].1.len(), 9 << 20);
@@ -594,7 +607,11 @@ mod tests {
     #[test]
     fn fold_returns_one_state_per_thread_at_most_and_sees_every_line() {
         let dir = tempfile::tempdir().unwrap();
-        let corpus = Corpus::open(&[numbered_lines(dir.path(), 1_500_000)]).unwrap();
+        let corpus = Corpus::open(
+            &[numbered_lines(dir.path(), 1_500_000)],
+            &Reporter::silent(),
+        )
+        .unwrap();
         for threads in [1, 3] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -619,7 +636,11 @@ mod tests {
     #[test]
     fn a_failing_consumer_stops_the_run_and_a_panicking_job_is_raised() {
         let dir = tempfile::tempdir().unwrap();
-        let corpus = Corpus::open(&[numbered_lines(dir.path(), 1_500_000)]).unwrap();
+        let corpus = Corpus::open(
+            &[numbered_lines(dir.path(), 1_500_000)],
+            &Reporter::silent(),
+        )
+        .unwrap();
         let mut seen = 0;
         let err = corpus
             .par_map_chunks(
@@ -640,25 +661,25 @@ mod tests {
     #[test]
     fn bad_inputs_are_clear_errors() {
         let dir = tempfile::tempdir().unwrap();
-        let missing = Corpus::open(&[dir.path().join("nope.txt")])
+        let missing = Corpus::open(&[dir.path().join("nope.txt")], &Reporter::silent())
             .unwrap_err()
             .to_string();
         assert!(missing.contains("nope.txt"), "{missing}");
         let empty = dir.path().join("empty.txt");
         std::fs::write(&empty, "").unwrap();
-        assert!(Corpus::open(&[empty])
+        assert!(Corpus::open(&[empty], &Reporter::silent())
             .unwrap_err()
             .to_string()
             .contains("empty"));
         let binary = dir.path().join("x.bin");
         std::fs::write(&binary, b"ELF\0\0\x01").unwrap();
-        assert!(Corpus::open(&[binary])
+        assert!(Corpus::open(&[binary], &Reporter::silent())
             .unwrap_err()
             .to_string()
             .contains("binary"));
         let sub = dir.path().join("sub");
         std::fs::create_dir(&sub).unwrap();
-        assert!(Corpus::open(&[sub])
+        assert!(Corpus::open(&[sub], &Reporter::silent())
             .unwrap_err()
             .to_string()
             .contains("no non-empty text files"));
@@ -671,7 +692,10 @@ mod tests {
         let b = dir.path().join("b.txt");
         std::fs::write(&a, "first\nsecond").unwrap();
         std::fs::write(&b, "third\n").unwrap();
-        let spooled = Corpus::open(&[a, b]).unwrap().spool().unwrap();
+        let spooled = Corpus::open(&[a, b], &Reporter::silent())
+            .unwrap()
+            .spool()
+            .unwrap();
         assert_eq!(
             std::fs::read_to_string(spooled.path()).unwrap(),
             "first\nsecond\nthird\n"

@@ -6,12 +6,18 @@ use std::path::{Path, PathBuf};
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Everything that can go wrong in blazetext. Each variant's message is one paragraph that names
+/// the file (and line) where it can and says what to do; front ends map the variants to their own
+/// form (exit codes, HTTP statuses, Python exceptions).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// An operating-system error while touching a file.
     #[error("{}: {}", path.display(), describe_io(source))]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },
@@ -19,21 +25,34 @@ pub enum Error {
     /// The input is unusable (binary, empty, malformed); the message says what to do.
     #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
     Input {
+        /// The input file (`-` for standard input).
         path: PathBuf,
+        /// The line, counted from 1, when one line is at fault.
         line: Option<u64>,
+        /// What is wrong and what to do.
         message: String,
     },
 
     /// A model file that is truncated, of another format or of another version.
     #[error("{}: {message}", path.display())]
-    Model { path: PathBuf, message: String },
+    Model {
+        /// The model file.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
 
     /// A hyperparameter or option that makes no sense; the message names the option.
     #[error("{0}")]
     Config(String),
+
+    /// The caller set the call's [`CancelFlag`](crate::CancelFlag); nothing was written.
+    #[error("cancelled before the end; no file was written")]
+    Cancelled,
 }
 
 impl Error {
+    /// An [`Error::Io`] for `path`.
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.as_ref().to_path_buf(),
@@ -41,6 +60,7 @@ impl Error {
         }
     }
 
+    /// An [`Error::Input`] for `path` (and `line`).
     pub fn input(path: impl AsRef<Path>, line: Option<u64>, message: impl Into<String>) -> Self {
         Error::Input {
             path: path.as_ref().to_path_buf(),
@@ -49,6 +69,7 @@ impl Error {
         }
     }
 
+    /// An [`Error::Model`] for `path`.
     pub fn model(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Error::Model {
             path: path.as_ref().to_path_buf(),
@@ -56,6 +77,7 @@ impl Error {
         }
     }
 
+    /// An [`Error::Config`].
     pub fn config(message: impl Into<String>) -> Self {
         Error::Config(message.into())
     }

@@ -1,9 +1,12 @@
 //! The `blazetext` binary: parse arguments, run, and turn errors into one clear paragraph and
 //! an exit code (0 success, 1 runtime error, 2 usage error).
 
-use blazetext::cli::{self, Cli};
+mod cli;
+mod log;
+
 use blazetext::Error;
 use clap::Parser;
+use cli::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -537,6 +537,7 @@ impl Vocab {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::Reporter;
 
     fn counts(lines: &[&str]) -> Counts {
         let mut processor = Pipeline::default().processor().unwrap();
@@ -624,7 +625,7 @@ mod tests {
             naive.into_iter().map(|(t, (c, d))| (t, c, d)).collect();
         expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
-        let corpus = Corpus::open(&[path]).unwrap();
+        let corpus = Corpus::open(&[path], &Reporter::silent()).unwrap();
         for threads in [1, 3] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)

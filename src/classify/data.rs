@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::classify::model::{InputSpec, LineBuffers};
 use crate::corpus::Corpus;
+use crate::events::Reporter;
 use crate::text::Processor;
 use crate::vocab::Vocab;
 use crate::Result;
@@ -118,8 +119,9 @@ pub fn encode(
     processor: &Processor,
     vocab: &Vocab,
     spec: &InputSpec,
+    reporter: &Reporter,
 ) -> Result<(Examples, EncodeStats)> {
-    let corpus = Corpus::open(inputs)?;
+    let corpus = Corpus::open(inputs, reporter)?;
     let mut examples = Examples::default();
     let mut stats = EncodeStats::default();
     corpus.par_map_chunks_with(

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::classify::metrics::{format_significant, PrecisionAtK, Tally};
 use crate::classify::model::{Classifier, LineBuffers};
 use crate::corpus::Corpus;
+use crate::events::Reporter;
 use crate::io::fasttext::InputOnDisk;
 use crate::model::SharedMatrix;
 use crate::{Error, Result};
@@ -106,7 +107,7 @@ fn encode_and_load(
     input: &Path,
     evaluation: bool,
 ) -> Result<Vec<Batch>> {
-    let corpus = Corpus::open(&[input.to_path_buf()])?;
+    let corpus = Corpus::open(&[input.to_path_buf()], &Reporter::silent())?;
     let processor = model.pipeline.processor()?;
     let mut batches = Vec::new();
     {
@@ -239,7 +240,7 @@ pub fn predict_file(
         model.input = SharedMatrix::new(disk.read_all()?);
         let model = &*model;
         let processor = model.pipeline.processor()?;
-        Corpus::open(&[input.to_path_buf()])?.par_map_chunks_with(
+        Corpus::open(&[input.to_path_buf()], &Reporter::silent())?.par_map_chunks_with(
             || {
                 (
                     processor.clone(),

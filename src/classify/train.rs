@@ -23,6 +23,7 @@ use serde_json::json;
 use crate::classify::data::{describe_line, encode, EncodeStats, Examples};
 use crate::classify::metrics::PrecisionAtK;
 use crate::classify::model::{fasttext_args, with_end_of_line, Classifier, InputSpec};
+use crate::events::{EpochEnd, Event, Reporter};
 use crate::io::manifest::{Manifest, ModelKind};
 use crate::io::WordVectorModel;
 use crate::matrix::Matrix;
@@ -32,7 +33,7 @@ use crate::model::{
 };
 use crate::text::Pipeline;
 use crate::vocab::{Vocab, VocabOptions};
-use crate::{log, Error, Result};
+use crate::{Error, Result};
 
 /// Examples between two updates of the shared progress counter (and learning rate).
 const FLUSH_EVERY: usize = 64;
@@ -94,7 +95,11 @@ pub fn train(
         min_label_count: config.min_count_label.max(1),
         ..VocabOptions::default()
     };
-    let counted = Vocab::build(&crate::corpus::Corpus::open(inputs)?, &pipeline, &options)?;
+    let counted = Vocab::build(
+        &crate::corpus::Corpus::open(inputs, &run.reporter)?,
+        &pipeline,
+        &options,
+    )?;
     let input_name = inputs
         .first()
         .map(|p| p.display().to_string())
@@ -137,8 +142,8 @@ pub fn train(
         minn: if config.subwords { config.min_char } else { 0 },
         maxn: if config.subwords { config.max_char } else { 0 },
     };
-    let (examples, stats) = encode(inputs, &processor, &vocab, &spec)?;
-    warn_unlabelled(&stats, &config.label_prefix);
+    let (examples, stats) = encode(inputs, &processor, &vocab, &spec, &run.reporter)?;
+    warn_unlabelled(&stats, &config.label_prefix, &run.reporter);
     if examples.is_empty() {
         return Err(Error::input(
             &input_name,
@@ -148,9 +153,15 @@ pub fn train(
     }
     let validation = match &config.validation {
         Some(path) => {
-            let (v, vstats) = encode(std::slice::from_ref(path), &processor, &vocab, &spec)?;
+            let (v, vstats) = encode(
+                std::slice::from_ref(path),
+                &processor,
+                &vocab,
+                &spec,
+                &run.reporter,
+            )?;
             if vstats.unknown_label_tokens > 0 {
-                log::warn(format!(
+                run.reporter.warn(format!(
                     "{}: {} label(s) never seen in training; those labels cannot be predicted",
                     path.display(),
                     vstats.unknown_label_tokens
@@ -176,8 +187,13 @@ pub fn train(
     };
     let nlabels = vocab.labels().len();
     let dim = config.vector_dim;
-    let weights = class_weights(config.class_weight.as_deref(), &vocab, &examples)?;
-    let input = initial_input(&vocab, &spec, &examples, dim, config)?;
+    let weights = class_weights(
+        config.class_weight.as_deref(),
+        &vocab,
+        &examples,
+        &run.reporter,
+    )?;
+    let input = initial_input(&vocab, &spec, &examples, dim, config, &run.reporter)?;
     let output = SharedMatrix::new(Matrix::zeros(nlabels, dim));
     let label_counts: Vec<u64> = vocab.labels().iter().map(|e| e.count).collect();
     let loss = Loss::new(
@@ -191,8 +207,7 @@ pub fn train(
     let progress = Progress::new(
         tokens_per_epoch * config.epochs as u64,
         threads,
-        run.quiet,
-        run.json,
+        &run.reporter,
     );
     let schedule = LinearDecay {
         lr0: config.learning_rate,
@@ -220,12 +235,12 @@ pub fn train(
         let Some(valid) = &validation else { continue };
         let score = precision_at_1(valid, &input, &output, &loss);
         scores.push(score);
-        if !run.quiet {
-            log::info(format!(
-                "epoch {epoch}/{}: validation P@1 {score:.4}",
-                config.epochs
-            ));
-        }
+        run.reporter.send(Event::Epoch(EpochEnd {
+            epoch,
+            epochs: config.epochs,
+            loss: progress.average_loss(),
+            validation: Some(score),
+        }));
         if config.early_stopping {
             let improved = best.as_ref().is_none_or(|b| score > b.1);
             if improved {
@@ -233,7 +248,7 @@ pub fn train(
             } else if epoch >= config.min_epochs
                 && epoch - best.as_ref().map_or(0, |b| b.0) >= config.patience
             {
-                log::info(format!(
+                run.reporter.info(format!(
                     "early stopping after epoch {epoch}: no improvement for {} epochs; keeping epoch {}",
                     config.patience,
                     best.as_ref().map_or(0, |b| b.0)
@@ -305,9 +320,9 @@ pub fn with_suffix(prefix: &Path, ext: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn warn_unlabelled(stats: &EncodeStats, prefix: &str) {
+fn warn_unlabelled(stats: &EncodeStats, prefix: &str, reporter: &Reporter) {
     if let Some((path, line)) = &stats.first_unlabelled {
-        log::warn(format!(
+        reporter.warn(format!(
             "skipped {} line(s) without a label (first: {}); labelled lines carry tokens \
              starting with `{prefix}`",
             stats.unlabelled,
@@ -324,6 +339,7 @@ fn initial_input(
     examples: &Examples,
     dim: usize,
     config: &TrainConfig,
+    reporter: &Reporter,
 ) -> Result<SharedMatrix> {
     let nwords = vocab.words().len();
     let rows = nwords + spec.bucket as usize;
@@ -348,7 +364,7 @@ fn initial_input(
                 found += 1;
             }
         }
-        log::info(format!(
+        reporter.info(format!(
             "pretrained vectors: {found} of {nwords} vocabulary words initialised from {}",
             path.display()
         ));
@@ -362,6 +378,7 @@ fn class_weights(
     spec: Option<&str>,
     vocab: &Vocab,
     examples: &Examples,
+    reporter: &Reporter,
 ) -> Result<Option<Vec<f32>>> {
     let Some(spec) = spec else { return Ok(None) };
     let n = vocab.labels().len();
@@ -418,7 +435,7 @@ fn class_weights(
             })?;
         match vocab.label_id(label) {
             Some(id) => weights[id as usize] = w,
-            None => log::warn(format!(
+            None => reporter.warn(format!(
                 "{}:{}: label `{label}` is not in the training data",
                 path.display(),
                 i + 1

@@ -6,8 +6,9 @@ use clap::{Args, ValueEnum};
 
 use super::query::load_model;
 use super::GlobalArgs;
-use crate::io::word2vec;
-use crate::{log, Error, Result};
+use crate::log;
+use blazetext::io::word2vec;
+use blazetext::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Target {

@@ -6,9 +6,9 @@ use clap::{Args, Subcommand};
 
 use super::query::load_model;
 use super::GlobalArgs;
-use crate::eval::{evaluate_analogies, evaluate_similarity, AnalogyOptions, SimilarityOptions};
-use crate::query::{AnalogyMethod, Index};
-use crate::{Error, Result};
+use blazetext::eval::{evaluate_analogies, evaluate_similarity, AnalogyOptions, SimilarityOptions};
+use blazetext::query::{AnalogyMethod, Index};
+use blazetext::{Error, Result};
 
 /// Evaluate word vectors on analogy questions or word-pair similarity.
 #[derive(Debug, Args)]
@@ -102,7 +102,7 @@ fn analogies(global: &GlobalArgs, args: &AnalogiesArgs) -> Result<()> {
         "{:<32} {:>7} {:>9} {:>9} {:>9}",
         "section", "correct", "answered", "accuracy", "coverage"
     );
-    let row = |name: &str, s: &crate::eval::analogies::Score| {
+    let row = |name: &str, s: &blazetext::eval::analogies::Score| {
         println!(
             "{:<32} {:>7} {:>9} {:>8.2}% {:>8.2}%",
             name,

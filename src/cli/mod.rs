@@ -3,6 +3,7 @@
 
 pub mod convert;
 pub mod eval;
+pub mod events;
 pub mod pipeline_args;
 pub mod predict;
 pub mod preprocess;
@@ -14,7 +15,7 @@ pub mod topics;
 pub mod train;
 pub mod vocab;
 
-pub use pipeline_args::{PipelineArgs, SpellingArgs};
+pub use pipeline_args::PipelineArgs;
 
 use clap::{Parser, Subcommand};
 
@@ -93,11 +94,11 @@ pub enum Command {
 }
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> crate::Result<()> {
+pub fn run(cli: Cli) -> blazetext::Result<()> {
     crate::log::set_quiet(cli.global.quiet);
     if let Some(threads) = cli.global.threads {
         if threads == 0 {
-            return Err(crate::Error::config("--threads must be at least 1"));
+            return Err(blazetext::Error::config("--threads must be at least 1"));
         }
         // Only fails if a pool was already built, which cannot happen before this point.
         let _ = rayon::ThreadPoolBuilder::new()

@@ -1,8 +1,8 @@
 //! Command-line options of the text pipeline, shared by every subcommand that reads raw text.
 
-use crate::text::spell::{self, Correction, SpellOptions};
-use crate::text::{Normalization, Numbers, Pipeline, StopWords, Tokenizer};
-use crate::{corpus::Corpus, vocab::Counts, Error, Result};
+use blazetext::text::spell::{self, Correction, SpellOptions};
+use blazetext::text::{Normalization, Numbers, Pipeline, StopWords, Tokenizer};
+use blazetext::{corpus::Corpus, vocab::Counts, Error, Result};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -118,7 +118,7 @@ impl PipelineArgs {
         match self.stemmer.as_deref() {
             Some("none") => p.stemmer = None,
             Some(lang) => {
-                p.stemmer = Some(crate::text::stem::canonical_language(lang)?.to_string())
+                p.stemmer = Some(blazetext::text::stem::canonical_language(lang)?.to_string())
             }
             None => {}
         }
@@ -207,7 +207,7 @@ impl SpellingArgs {
                     c.from, c.to, c.from_count, c.to_count, c.distance
                 ));
             }
-            crate::io_util::write_atomic(path, tsv.as_bytes())?;
+            blazetext::io_util::write_atomic(path, tsv.as_bytes())?;
         }
         Ok(corrections)
     }

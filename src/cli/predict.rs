@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use super::GlobalArgs;
-use crate::classify::predict::{check_threshold, predict_file, Format, TopK};
-use crate::classify::Classifier;
-use crate::Result;
+use blazetext::classify::predict::{check_threshold, predict_file, Format, TopK};
+use blazetext::classify::Classifier;
+use blazetext::Result;
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "Examples:

@@ -1,11 +1,15 @@
 //! `blazetext preprocess`: run the text pipeline over a corpus, one output line per input line.
 
+use super::events::Terminal;
 use super::pipeline_args::{PipelineArgs, SpellingArgs};
 use super::GlobalArgs;
-use crate::corpus::Corpus;
-use crate::io_util::AtomicFile;
-use crate::text::Pipeline;
-use crate::{log, Error, Result};
+use crate::log;
+use blazetext::corpus::Corpus;
+use blazetext::events::Reporter;
+use blazetext::io_util::AtomicFile;
+use blazetext::text::Pipeline;
+use blazetext::CancelFlag;
+use blazetext::{Error, Result};
 use std::hash::BuildHasher;
 use std::io::Write;
 use std::path::PathBuf;
@@ -54,7 +58,10 @@ struct ChunkOutput {
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     let start = Instant::now();
-    let corpus = Corpus::open(&args.inputs)?;
+    let corpus = Corpus::open(
+        &args.inputs,
+        &Reporter::new(Some(Terminal::new(global).hook()), CancelFlag::new()),
+    )?;
     let mut pipeline = args.pipeline.to_pipeline(Pipeline::default())?;
     let corrections = args.spelling.apply(&corpus, &mut pipeline)?;
     if let Some(path) = &args.pipeline.save_pipeline_config {
@@ -77,8 +84,8 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
         .inputs()
         .iter()
         .filter_map(|i| match i {
-            crate::corpus::Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-            crate::corpus::Input::Stdin => None,
+            blazetext::corpus::Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            blazetext::corpus::Input::Stdin => None,
         })
         .sum();
     let bar = log::progress_bar(

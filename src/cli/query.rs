@@ -10,10 +10,11 @@ use std::time::Instant;
 use serde_json::json;
 
 use super::GlobalArgs;
-use crate::io::WordVectorModel;
-use crate::query::{AnalogyMethod, Index, Neighbour};
-use crate::text::Processor;
-use crate::{log, Error, Result};
+use crate::log;
+use blazetext::io::WordVectorModel;
+use blazetext::query::{AnalogyMethod, Index, Neighbour};
+use blazetext::text::Processor;
+use blazetext::{Error, Result};
 
 /// Loads a model and logs what it is to stderr.
 pub(crate) fn load_model(path: &Path) -> Result<WordVectorModel> {

@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 
 use super::GlobalArgs;
-use crate::classify::predict::{check_threshold, evaluate, TopK};
-use crate::classify::Classifier;
-use crate::{log, Error, Result};
+use crate::log;
+use blazetext::classify::predict::{check_threshold, evaluate, TopK};
+use blazetext::classify::Classifier;
+use blazetext::{Error, Result};
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(
@@ -76,7 +77,7 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
             }
             csv.push('\n');
         }
-        crate::io::write_atomically(path, |w| std::io::Write::write_all(w, csv.as_bytes()))?;
+        blazetext::io::write_atomically(path, |w| std::io::Write::write_all(w, csv.as_bytes()))?;
     }
     if global.json {
         let mut v = serde_json::to_value(&report).map_err(|e| Error::config(e.to_string()))?;

@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use super::GlobalArgs;
-use crate::classify::split::{default_prefix, split_file, Fractions, SplitOptions};
-use crate::{log, Error, Result};
+use crate::log;
+use blazetext::classify::split::{default_prefix, split_file, Fractions, SplitOptions};
+use blazetext::{Error, Result};
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(

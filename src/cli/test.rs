@@ -3,10 +3,11 @@
 use std::path::PathBuf;
 
 use super::GlobalArgs;
-use crate::classify::metrics::format_significant;
-use crate::classify::predict::{check_threshold, evaluate, TopK};
-use crate::classify::Classifier;
-use crate::{log, Result};
+use crate::log;
+use blazetext::classify::metrics::format_significant;
+use blazetext::classify::predict::{check_threshold, evaluate, TopK};
+use blazetext::classify::Classifier;
+use blazetext::Result;
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(

@@ -9,20 +9,20 @@ use ndarray::Array2;
 use serde_json::json;
 
 use super::{GlobalArgs, PipelineArgs};
-use crate::io_util::write_atomic;
 use crate::log;
-use crate::text::Pipeline;
-use crate::topics::bow::{self, Bow};
-use crate::topics::docs;
-use crate::topics::embedded::TopicEmbedding;
-use crate::topics::infer::{self, OutputFormat};
-use crate::topics::metrics::{self, Window};
-use crate::topics::model::{Meta, TopicModel, FORMAT, KIND, VERSION};
-use crate::topics::ntm::{Activation, Architecture, DecoderKind, Ntm, Prior};
-use crate::topics::optim::{OptimConfig, OptimizerKind};
-use crate::topics::train::{self, TrainConfig};
-use crate::vocab::{DfBound, VocabOptions};
-use crate::{Error, Result};
+use blazetext::io_util::write_atomic;
+use blazetext::text::Pipeline;
+use blazetext::topics::bow::{self, Bow};
+use blazetext::topics::docs;
+use blazetext::topics::embedded::TopicEmbedding;
+use blazetext::topics::infer::{self, OutputFormat};
+use blazetext::topics::metrics::{self, Window};
+use blazetext::topics::model::{Meta, TopicModel, FORMAT, KIND, VERSION};
+use blazetext::topics::ntm::{Activation, Architecture, DecoderKind, Ntm, Prior};
+use blazetext::topics::optim::{OptimConfig, OptimizerKind};
+use blazetext::topics::train::{self, TrainConfig};
+use blazetext::vocab::{DfBound, VocabOptions};
+use blazetext::{Error, Result};
 
 /// `--encoder-input-norm` with topic embeddings: about the norm of a 100-word post's
 /// log(1 + count) vector (0.69·√100), so typical inputs keep their scale (docs/topics.md).
@@ -361,7 +361,7 @@ fn word_vectors(m: &ModelArgs, vocab: &[String]) -> Result<Option<Array2<f32>>> 
     let Some(path) = &m.topic_embeddings else {
         return Ok(None);
     };
-    let model = crate::io::WordVectorModel::load(path)?;
+    let model = blazetext::io::WordVectorModel::load(path)?;
     let mut out = Array2::zeros((vocab.len(), model.dim()));
     let mut found = 0;
     for (mut row, word) in out.rows_mut().into_iter().zip(vocab) {
@@ -871,9 +871,9 @@ fn eval_cmd(g: &GlobalArgs, a: &EvalArgs) -> Result<()> {
             .flatten()
             .map(|&w| model.meta.vocab[w as usize].as_str())
             .collect();
-        // crate::io reads fastText .bin (subword vectors for unseen words too), word2vec text
+        // blazetext::io reads fastText .bin (subword vectors for unseen words too), word2vec text
         // and binary, recognised by content.
-        let embeddings = crate::io::WordVectorModel::load(path)?;
+        let embeddings = blazetext::io::WordVectorModel::load(path)?;
         let vectors: HashMap<String, Vec<f32>> = wanted
             .into_iter()
             .filter_map(|w| Some((w.to_string(), embeddings.word_vector(w)?)))
@@ -909,7 +909,7 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
             // A seeded 10% split: every tenth document of a seeded shuffle.
             use rand::seq::SliceRandom;
             let mut order: Vec<usize> = (0..data.train.n_docs()).collect();
-            order.shuffle(&mut crate::topics::linalg::rng(a.model.seed));
+            order.shuffle(&mut blazetext::topics::linalg::rng(a.model.seed));
             let cut = (order.len() / 10).max(1);
             let held = data.train.select(&order[..cut]);
             data.train = data.train.select(&order[cut..]);

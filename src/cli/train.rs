@@ -4,12 +4,16 @@
 
 use std::path::PathBuf;
 
+use super::events::Terminal;
 use super::pipeline_args::PipelineArgs;
 use super::GlobalArgs;
-use crate::hyperparams::Hyperparameters;
-use crate::model::{LossKind, Mode, RunOptions, TrainConfig};
-use crate::text::Pipeline;
-use crate::{embed, log, Error, Result};
+use crate::log;
+use blazetext::events::Reporter;
+use blazetext::hyperparams::Hyperparameters;
+use blazetext::model::{LossKind, Mode, RunOptions, TrainConfig};
+use blazetext::text::Pipeline;
+use blazetext::CancelFlag;
+use blazetext::{embed, Error, Result};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -227,16 +231,16 @@ impl Args {
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     let mut config = args.to_config(global.threads)?;
+    let terminal = Terminal::new(global);
     let run = RunOptions {
         output: strip_model_extension(&args.output),
-        quiet: global.quiet,
-        json: global.json,
+        reporter: Reporter::new(Some(terminal.hook()), CancelFlag::new()),
     };
     let pipeline = args.pipeline.to_pipeline(Pipeline::default())?;
     config.label_prefix = pipeline.label_prefix.clone();
     if config.mode == Mode::Supervised {
-        let report = crate::classify::train(&args.inputs, &pipeline, &config, &run)?;
-        if run.json {
+        let report = blazetext::classify::train(&args.inputs, &pipeline, &config, &run)?;
+        if global.json {
             let mut line =
                 serde_json::to_value(&report).map_err(|e| Error::config(e.to_string()))?;
             line["event"] = "summary".into();
@@ -256,7 +260,7 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
         ));
     }
     let report = embed::train(&args.inputs, &pipeline, &config, &run)?;
-    if run.json {
+    if global.json {
         let line = serde_json::json!({
             "event": "summary",
             "mode": config.mode.name(),

@@ -1,11 +1,14 @@
 //! `blazetext vocab build|show|prune`: count a corpus, inspect and prune vocabularies.
 
+use super::events::Terminal;
 use super::pipeline_args::PipelineArgs;
 use super::GlobalArgs;
-use crate::corpus::Corpus;
-use crate::text::Pipeline;
-use crate::vocab::{DfBound, Vocab, VocabOptions};
-use crate::Result;
+use blazetext::corpus::Corpus;
+use blazetext::events::Reporter;
+use blazetext::text::Pipeline;
+use blazetext::vocab::{DfBound, Vocab, VocabOptions};
+use blazetext::CancelFlag;
+use blazetext::Result;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -105,7 +108,10 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<()> {
             let options = args.prune.to_options();
             options.validate()?;
             let pipeline = args.pipeline.to_pipeline(Pipeline::default())?;
-            let corpus = Corpus::open(&args.inputs)?;
+            let corpus = Corpus::open(
+                &args.inputs,
+                &Reporter::new(Some(Terminal::new(global).hook()), CancelFlag::new()),
+            )?;
             let vocab = Vocab::build(&corpus, &pipeline, &options)?;
             vocab.save_tsv(&args.output)?;
             let seconds = start.elapsed().as_secs_f64();

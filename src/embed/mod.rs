@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use crate::corpus::{Corpus, Input};
 use crate::eval::analogies::{evaluate_analogies, AnalogyOptions};
 use crate::eval::similarity::{evaluate_similarity, SimilarityOptions};
+use crate::events::Reporter;
 use crate::io::{word2vec, DictEntry, FastTextArgs, FastTextFile, Manifest, ModelKind};
 use crate::io::{Loss as FtLoss, ModelName, WordVectorModel};
 use crate::matrix::Matrix;
@@ -27,7 +28,7 @@ use crate::model::{
 use crate::query::Index;
 use crate::text::Pipeline;
 use crate::vocab::{Counts, Vocab, VocabOptions};
-use crate::{log, subword, Error, Result};
+use crate::{subword, Error, Result};
 
 use trainer::{Data, InputRows};
 
@@ -80,14 +81,14 @@ pub fn train(
     config.validate()?;
     check_output_prefix(&run.output)?;
     let started = Instant::now();
-    let corpus = Corpus::open(inputs)?;
+    let corpus = Corpus::open(inputs, &run.reporter)?;
     // Counting and encoding read the corpus twice; standard input can be read only once.
     let spooled = match corpus.inputs().contains(&Input::Stdin) {
         true => Some(corpus.spool()?),
         false => None,
     };
     let corpus = match &spooled {
-        Some(s) => Corpus::open(&[s.path().to_path_buf()])?,
+        Some(s) => Corpus::open(&[s.path().to_path_buf()], &run.reporter)?,
         None => corpus,
     };
     let counts = Counts::from_corpus(&corpus, pipeline)?;
@@ -113,7 +114,7 @@ pub fn train(
     }
     let encoded = encode::encode(&corpus, pipeline, &vocab)?;
     drop(spooled);
-    log::info(format!(
+    run.reporter.info(format!(
         "read {} tokens in {} lines: {} words of {types} types kept (min count {}) in {:.1}s",
         vocab.ntokens(),
         vocab.ndocs(),
@@ -151,8 +152,7 @@ pub fn train(
     let progress = Progress::new(
         encoded.tokens * config.epochs as u64,
         config.threads,
-        run.quiet,
-        run.json,
+        &run.reporter,
     );
     let data = Data {
         ids: &encoded.ids,
@@ -164,7 +164,7 @@ pub fn train(
     let summary = progress.finish();
     let kept_tokens = encoded.tokens;
     drop(encoded);
-    log::info(format!(
+    run.reporter.info(format!(
         "trained {} on {} tokens in {:.1}s: {:.0} words/sec ({:.0}/thread, {} threads), loss {:.4}",
         config.mode.name(),
         summary.tokens,
@@ -197,7 +197,7 @@ pub fn train(
     let model = WordVectorModel::from_fasttext(file);
     let vectors = model.vocab_vectors();
     word2vec::write_text(&vec, model.words(), &vectors)?;
-    let evaluation = evaluate(config, &model, vectors)?;
+    let evaluation = evaluate(config, &model, vectors, &run.reporter)?;
 
     let manifest_path = with_suffix(prefix, "json");
     let mut manifest = Manifest::new(ModelKind::Embeddings);
@@ -262,11 +262,16 @@ fn fasttext_args(config: &TrainConfig) -> FastTextArgs {
 }
 
 /// Runs the evaluations asked for in `config` on the trained vectors.
-fn evaluate(config: &TrainConfig, model: &WordVectorModel, vectors: Matrix) -> Result<Value> {
+fn evaluate(
+    config: &TrainConfig,
+    model: &WordVectorModel,
+    vectors: Matrix,
+    reporter: &Reporter,
+) -> Result<Value> {
     let mut out = serde_json::Map::new();
     if let Some(path) = &config.eval_similarity {
         let report = evaluate_similarity(model, path, &SimilarityOptions::default())?;
-        log::info(format!(
+        reporter.info(format!(
             "similarity ({}): Spearman {:.4}, Pearson {:.4}, {} of {} pairs used",
             path.display(),
             report.spearman,
@@ -286,7 +291,7 @@ fn evaluate(config: &TrainConfig, model: &WordVectorModel, vectors: Matrix) -> R
         let index =
             Index::from_vectors(model.words()[..n].to_vec(), Matrix::from_vec(n, dim, data));
         let report = evaluate_analogies(&index, path, &opts)?;
-        log::info(format!(
+        reporter.info(format!(
             "analogies ({}): accuracy {:.4} (semantic {:.4}, syntactic {:.4}), coverage {:.4}",
             path.display(),
             report.total.accuracy,

@@ -190,14 +190,13 @@ impl TrainConfig {
     }
 }
 
-/// Where a run writes and how it talks.
+/// Where a run writes and whom it tells.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     /// Output prefix: `<prefix>.bin`, `<prefix>.vec`, `<prefix>.json`.
     pub output: PathBuf,
-    pub quiet: bool,
-    /// Machine-readable progress and summary lines on stdout.
-    pub json: bool,
+    /// Receives the run's events and carries its cancel flag.
+    pub reporter: crate::events::Reporter,
 }
 
 #[cfg(test)]

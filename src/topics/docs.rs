@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::bow::Bow;
 use crate::corpus::Corpus;
+use crate::events::Reporter;
 use crate::text::Pipeline;
 use crate::vocab::{Entry, Vocab, VocabOptions};
 use crate::{Error, Result};
@@ -60,7 +61,7 @@ fn map_documents<T: Send>(
     map_token: impl Fn(&str) -> Option<T> + Sync,
     mut consume: impl FnMut(Vec<T>),
 ) -> Result<()> {
-    let corpus = Corpus::open(paths)?;
+    let corpus = Corpus::open(paths, &Reporter::silent())?;
     let processor = pipeline.processor()?;
     corpus.par_map_chunks_with(
         || processor.clone(),
