@@ -652,9 +652,9 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!((err.to_string().contains("stop"), seen), (true, 1));
-        let panicked = std::panic::catch_unwind(|| {
+        let panicked = std::panic::catch_unwind(AssertUnwindSafe(|| {
             corpus.par_map_chunks(|chunk| assert!(chunk.first_line == 1, "boom"), |()| Ok(()))
-        });
+        }));
         assert!(panicked.is_err());
     }
 

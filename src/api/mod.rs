@@ -4,6 +4,8 @@
 
 mod classifier;
 mod data;
+mod preprocess;
+mod split;
 mod topic_model;
 mod train_classifier;
 mod train_topics;
@@ -14,6 +16,8 @@ use std::path::Path;
 
 pub use classifier::*;
 pub use data::*;
+pub use preprocess::*;
+pub use split::*;
 pub use topic_model::*;
 pub use train_classifier::*;
 pub use train_topics::*;
