@@ -37,7 +37,7 @@ pub const KEYS: &[&str] = &[
     "seed",
 ];
 
-/// Parsed hyperparameters: key → value as text.
+/// Parsed SageMaker BlazingText hyperparameters: key → value as text.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Hyperparameters {
     values: BTreeMap<String, String>,
@@ -45,7 +45,8 @@ pub struct Hyperparameters {
 }
 
 impl Hyperparameters {
-    /// `arg` is a path to a JSON file, or the JSON itself when it starts with `{` (or `[`).
+    /// Reads hyperparameters: `arg` is a path to a JSON file, or the JSON itself when it starts
+    /// with `{` (or `[`). Unknown keys are refused with the list of valid ones.
     pub fn load(arg: &str) -> Result<Hyperparameters> {
         let (text, source) = if arg.trim_start().starts_with(['{', '[']) {
             (arg.to_string(), "--hyperparameters".to_string())
@@ -141,6 +142,7 @@ impl Hyperparameters {
         self.values.contains_key(key)
     }
 
+    /// The `mode` given, if any.
     pub fn mode(&self) -> Result<Option<Mode>> {
         self.get_enum("mode")
     }
@@ -148,6 +150,20 @@ impl Hyperparameters {
     /// BlazingText's `evaluation` flag (report WS-353 at the end).
     pub fn evaluation(&self) -> Result<Option<bool>> {
         self.get_bool("evaluation")
+    }
+
+    /// The training configuration these hyperparameters describe: the defaults of `mode` (or,
+    /// when it is `None`, of the hyperparameters' own `"mode"`), then every value given here.
+    /// Not validated, so that callers can apply their own overrides first (the command line's
+    /// flags) and call [`TrainConfig::validate`] after.
+    pub fn to_config(&self, mode: Option<Mode>) -> Result<TrainConfig> {
+        let own = self.mode()?;
+        let mode = mode.or(own).ok_or_else(|| {
+            Error::config("no training mode: give --mode cbow|skipgram|batch_skipgram|supervised (or \"mode\" in --hyperparameters)")
+        })?;
+        let mut config = TrainConfig::defaults(mode);
+        self.apply(&mut config)?;
+        Ok(config)
     }
 
     /// Overwrites the fields of `config` that these hyperparameters set (`mode` and
@@ -182,6 +198,29 @@ impl Hyperparameters {
         set!(ns_exponent, self.get("ns_exponent", NUMBER)?);
         set!(seed, self.get("seed", COUNT)?);
         Ok(())
+    }
+}
+
+impl TrainConfig {
+    /// The configuration of a SageMaker BlazingText training job: its `--hyperparameters` JSON
+    /// (a file, or the JSON object itself; values as strings as SageMaker sends them, or as
+    /// JSON numbers and booleans), with `"mode"` required and the mode's defaults for every
+    /// value not given; checked with [`TrainConfig::validate`]. The `"evaluation"` flag is read
+    /// with `Hyperparameters::evaluation`.
+    ///
+    /// ```
+    /// use blazetext::{Mode, TrainConfig};
+    /// let config = TrainConfig::from_hyperparameters(
+    ///     r#"{"mode": "batch_skipgram", "vector_dim": "50", "subwords": "True"}"#,
+    /// )?;
+    /// assert_eq!((config.mode, config.vector_dim, config.subwords), (Mode::BatchSkipgram, 50, true));
+    /// assert_eq!(config.epochs, 5);
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    pub fn from_hyperparameters(json_or_path: &str) -> Result<TrainConfig> {
+        let config = Hyperparameters::load(json_or_path)?.to_config(None)?;
+        config.validate()?;
+        Ok(config)
     }
 }
 
@@ -245,6 +284,26 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("invalid JSON"));
+    }
+
+    #[test]
+    fn config_from_hyperparameters_takes_defaults_and_validates() {
+        let c =
+            TrainConfig::from_hyperparameters(r#"{"mode": "supervised", "epochs": 9}"#).unwrap();
+        assert_eq!((c.mode, c.epochs), (Mode::Supervised, 9));
+        assert_eq!(
+            c.learning_rate,
+            TrainConfig::defaults(Mode::Supervised).learning_rate
+        );
+        let err = TrainConfig::from_hyperparameters(r#"{"vector_dim": "10"}"#).unwrap_err();
+        assert!(err.to_string().contains("no training mode"), "{err}");
+        let err = TrainConfig::from_hyperparameters(r#"{"mode": "cbow", "vector_dim": "0"}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("--vector-dim"), "{err}");
+        // A mode given by the caller wins over the hyperparameters' own.
+        let hp = Hyperparameters::load(r#"{"mode": "cbow", "window_size": "2"}"#).unwrap();
+        let c = hp.to_config(Some(Mode::Skipgram)).unwrap();
+        assert_eq!((c.mode, c.window_size), (Mode::Skipgram, 2));
     }
 
     #[test]

@@ -11,9 +11,10 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// One vocabulary entry.
+/// One vocabulary entry: a word or a label with its figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
+    /// The token as the pipeline produced it.
     pub text: String,
     /// Occurrences in the corpus.
     pub count: u64,
@@ -24,7 +25,9 @@ pub struct Entry {
 /// A document-frequency bound: an absolute number of documents or a fraction of all documents.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DfBound {
+    /// This many documents.
     Count(u64),
+    /// This share of all documents, in (0, 1].
     Fraction(f64),
 }
 
@@ -50,13 +53,19 @@ impl DfBound {
     }
 }
 
-/// How a vocabulary is pruned.
+/// How a vocabulary is pruned: document-frequency bounds first, then `min_count`, then the
+/// `max_vocab_size` most frequent words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VocabOptions {
+    /// Words seen fewer times are dropped (at least 1).
     pub min_count: u64,
+    /// Keep only this many of the most frequent words.
     pub max_vocab_size: Option<usize>,
+    /// Words in fewer documents (lines) are dropped.
     pub min_df: Option<DfBound>,
+    /// Words in more documents are dropped.
     pub max_df: Option<DfBound>,
+    /// Labels seen fewer times are dropped.
     pub min_label_count: u64,
 }
 
@@ -73,6 +82,7 @@ impl Default for VocabOptions {
 }
 
 impl VocabOptions {
+    /// Checks that the options make sense (the message names the command-line flag).
     pub fn validate(&self) -> Result<()> {
         if self.min_count == 0 {
             return Err(Error::config(
@@ -268,14 +278,19 @@ pub struct Vocab {
 /// Figures that describe a vocabulary.
 #[derive(Debug, Clone, Serialize)]
 pub struct VocabStats {
+    /// Word tokens counted, before pruning.
     pub tokens: u64,
+    /// Documents (lines) counted.
     pub documents: u64,
+    /// Words in the vocabulary.
     pub types: usize,
+    /// Labels in the vocabulary.
     pub labels: usize,
     /// Tokens covered by the vocabulary, as a fraction of all tokens counted.
     pub coverage: f64,
     /// (N, fraction of tokens covered by the N most frequent words) for N = 10, 100, 1000, ...
     pub coverage_top: Vec<(usize, f64)>,
+    /// Each label with its count, most frequent first.
     pub label_counts: Vec<(String, u64)>,
 }
 

@@ -1,8 +1,6 @@
 //! Command-line options of the text pipeline, shared by every subcommand that reads raw text.
 
-use blazetext::text::spell::{self, Correction, SpellOptions};
-use blazetext::text::{Normalization, Numbers, Pipeline, StopWords, Tokenizer};
-use blazetext::{corpus::Corpus, vocab::Counts, Error, Result};
+use blazetext::{Error, Normalization, Numbers, Pipeline, Result, SpellingOptions, Tokenizer};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -76,7 +74,7 @@ impl PipelineArgs {
             None => base,
         };
         if let Some(value) = &self.tokenizer {
-            p.tokenizer = Tokenizer::parse(value)?;
+            p = p.with_tokenizer(value)?;
             if p.tokenizer != Tokenizer::Default && self.pipeline_config.is_none() {
                 // Pre-tokenized text and Hugging Face tokenizers (which carry their own
                 // normalizer) are left as they are unless asked otherwise.
@@ -110,17 +108,12 @@ impl PipelineArgs {
             p.number_token = t.clone();
         }
         match (&self.stopwords, &self.stopwords_file) {
-            (Some(lang), _) if lang == "none" => p.stopwords = StopWords::None,
-            (Some(lang), _) => p.stopwords = StopWords::built_in(lang)?,
-            (None, Some(path)) => p.stopwords = StopWords::from_file(path)?,
+            (Some(language), _) => p = p.with_stopwords(language)?,
+            (None, Some(path)) => p = p.with_stopwords_file(path)?,
             (None, None) => {}
         }
-        match self.stemmer.as_deref() {
-            Some("none") => p.stemmer = None,
-            Some(lang) => {
-                p.stemmer = Some(blazetext::text::stem::canonical_language(lang)?.to_string())
-            }
-            None => {}
+        if let Some(language) = &self.stemmer {
+            p = p.with_stemmer(language)?;
         }
         if let Some(prefix) = &self.label_prefix {
             p.label_prefix = prefix.clone();
@@ -156,59 +149,19 @@ pub struct SpellingArgs {
 }
 
 impl SpellingArgs {
-    /// Learns corrections from `corpus` when asked, stores them in `pipeline`, and reports them.
-    pub fn apply(&self, corpus: &Corpus, pipeline: &mut Pipeline) -> Result<Vec<Correction>> {
+    /// The spelling-repair options, or `None` without `--fix-spelling`.
+    pub fn options(&self) -> Result<Option<SpellingOptions>> {
         if !self.fix_spelling {
             if self.spelling_output.is_some() {
                 return Err(Error::config("--spelling-output needs --fix-spelling"));
             }
-            return Ok(Vec::new());
+            return Ok(None);
         }
-        if !(1..=2).contains(&self.spelling_max_distance) {
-            return Err(Error::config("--spelling-max-distance must be 1 or 2"));
-        }
-        if self.spelling_rare_below >= self.spelling_frequent_min {
-            return Err(Error::config(
-                "--spelling-rare-below must be smaller than --spelling-frequent-min, or a word could be both rare and a correction",
-            ));
-        }
-        // Count at the stage where corrections apply: after the filters, before stop words.
-        let counting = Pipeline {
-            stopwords: StopWords::None,
-            stemmer: None,
-            spelling: Default::default(),
-            ..pipeline.clone()
-        };
-        let counts = Counts::from_corpus(corpus, &counting)?;
-        let options = SpellOptions {
+        Ok(Some(SpellingOptions {
             rare_below: self.spelling_rare_below,
             frequent_min: self.spelling_frequent_min,
             max_distance: self.spelling_max_distance,
-            ..SpellOptions::default()
-        };
-        let corrections = spell::build_corrections(&counts.word_counts(), &options);
-        pipeline.spelling = spell::to_mapping(&corrections);
-        let occurrences: u64 = corrections.iter().map(|c| c.from_count).sum();
-        crate::log::info(format!(
-            "spelling: {} rare token types ({} occurrences) mapped to frequent ones{}",
-            corrections.len(),
-            occurrences,
-            corrections
-                .iter()
-                .take(5)
-                .map(|c| format!("; {} → {}", c.from, c.to))
-                .collect::<String>()
-        ));
-        if let Some(path) = &self.spelling_output {
-            let mut tsv = String::from("from\tto\tfrom_count\tto_count\tdistance\n");
-            for c in &corrections {
-                tsv.push_str(&format!(
-                    "{}\t{}\t{}\t{}\t{}\n",
-                    c.from, c.to, c.from_count, c.to_count, c.distance
-                ));
-            }
-            blazetext::io_util::write_atomic(path, tsv.as_bytes())?;
-        }
-        Ok(corrections)
+            ..SpellingOptions::default()
+        }))
     }
 }

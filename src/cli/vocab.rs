@@ -3,12 +3,7 @@
 use super::events::Terminal;
 use super::pipeline_args::PipelineArgs;
 use super::GlobalArgs;
-use blazetext::corpus::Corpus;
-use blazetext::events::Reporter;
-use blazetext::text::Pipeline;
-use blazetext::vocab::{DfBound, Vocab, VocabOptions};
-use blazetext::CancelFlag;
-use blazetext::Result;
+use blazetext::{DfBound, Pipeline, Result, TrainingData, VocabOptions, Vocabulary};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -108,11 +103,14 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<()> {
             let options = args.prune.to_options();
             options.validate()?;
             let pipeline = args.pipeline.to_pipeline(Pipeline::default())?;
-            let corpus = Corpus::open(
-                &args.inputs,
-                &Reporter::new(Some(Terminal::new(global).hook()), CancelFlag::new()),
-            )?;
-            let vocab = Vocab::build(&corpus, &pipeline, &options)?;
+            let terminal = Terminal::new(global);
+            let mut builder = Vocabulary::builder(&pipeline)
+                .options(options)
+                .on_event(terminal.hook());
+            if let Some(threads) = global.threads {
+                builder = builder.threads(threads);
+            }
+            let vocab = builder.build(&TrainingData::files(args.inputs.iter().cloned()))?;
             vocab.save_tsv(&args.output)?;
             let seconds = start.elapsed().as_secs_f64();
             let bytes: u64 = args
@@ -130,9 +128,9 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<()> {
             ));
             print_vocab(global, &vocab, args.top);
         }
-        Command::Show(args) => print_vocab(global, &Vocab::load_tsv(&args.vocab)?, args.top),
+        Command::Show(args) => print_vocab(global, &Vocabulary::load_tsv(&args.vocab)?, args.top),
         Command::Prune(args) => {
-            let vocab = Vocab::load_tsv(&args.vocab)?.prune(&args.prune.to_options())?;
+            let vocab = Vocabulary::load_tsv(&args.vocab)?.prune(&args.prune.to_options())?;
             vocab.save_tsv(&args.output)?;
             print_vocab(global, &vocab, 10);
         }
@@ -140,7 +138,7 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<()> {
     Ok(())
 }
 
-fn print_vocab(global: &GlobalArgs, vocab: &Vocab, top: usize) {
+fn print_vocab(global: &GlobalArgs, vocab: &Vocabulary, top: usize) {
     let stats = vocab.stats();
     let top_words = &vocab.words()[..top.min(vocab.len())];
     if global.json {

@@ -3,6 +3,7 @@
 
 pub mod normalize;
 pub mod pipeline;
+pub(crate) mod preprocess;
 pub mod spell;
 pub mod stem;
 pub mod stopwords;

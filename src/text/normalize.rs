@@ -8,8 +8,12 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Normalization {
+    /// The text is left as it is.
     None,
+    /// Canonical composition: `e` + combining acute becomes `é`.
     Nfc,
+    /// Compatibility composition (the default): also folds ligatures and width variants
+    /// (`ﬁ` → `fi`, full-width `Ａ` → `A`).
     #[default]
     Nfkc,
 }

@@ -1,5 +1,5 @@
 //! `Pipeline`: the serializable configuration of every text stage, saved inside each model; and
-//! `Processor`: the compiled, per-thread form that turns a line into tokens.
+//! `Processor`: the compiled form that turns a line into tokens (one clone per thread).
 
 use super::normalize::{normalize_into, Normalization};
 use super::stem::CachedStemmer;
@@ -24,11 +24,24 @@ pub enum Tokenizer {
     /// A Hugging Face `tokenizer.json` (BPE, WordPiece, Unigram). The file's content is stored
     /// so that a saved model keeps working when the file moves.
     #[serde(rename = "hf")]
-    HuggingFace { source: String, definition: String },
+    HuggingFace {
+        /// Where the definition was read from (shown in messages).
+        source: String,
+        /// The content of the `tokenizer.json` file.
+        definition: String,
+    },
 }
 
 impl Tokenizer {
-    /// Parses the `--tokenizer` value: `default`, `whitespace` or `hf:<path to tokenizer.json>`.
+    /// Parses a tokenizer spec (the `--tokenizer` value): `default`, `whitespace` or
+    /// `hf:<path to tokenizer.json>`, whose file is read and checked now.
+    ///
+    /// ```
+    /// use blazetext::{Error, Tokenizer};
+    /// assert_eq!(Tokenizer::parse("whitespace")?, Tokenizer::Whitespace);
+    /// assert!(matches!(Tokenizer::parse("hf:/no/such/tokenizer.json"), Err(Error::Io { .. })));
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
     pub fn parse(value: &str) -> Result<Tokenizer> {
         match value {
             "default" => Ok(Tokenizer::Default),
@@ -57,32 +70,60 @@ impl Tokenizer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Numbers {
+    /// Kept as they are.
     #[default]
     Keep,
+    /// Removed.
     Drop,
     /// Replaced by the pipeline's `number_token`.
     Replace,
 }
 
-/// Every setting of the text pipeline, in the order the stages run.
+/// Every setting of the text pipeline, in the order the stages run: normalize → lowercase →
+/// tokenize → filter → fix spelling → drop stop words → stem. Labels (tokens starting with
+/// `label_prefix`) skip every stage and keep their place.
+///
+/// A pipeline is plain configuration (serde, saved inside every model's manifest); compile it
+/// with [`Pipeline::processor`] to run it, or call [`Pipeline::tokenize`] for a single text.
+///
+/// ```
+/// use blazetext::{Numbers, Pipeline};
+/// let pipeline = Pipeline {
+///     numbers: Numbers::Replace,
+///     ..Pipeline::default().with_stopwords("english")?.with_stemmer("english")?
+/// };
+/// assert_eq!(pipeline.tokenize("The runners ran 42 races!")?, ["runner", "ran", "<num>", "race"]);
+/// # Ok::<(), blazetext::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Pipeline {
+    /// Unicode normalization form (default NFKC).
     pub normalization: Normalization,
+    /// Remove accents (é → e).
     pub strip_accents: bool,
+    /// Lowercase, character by character (default on).
     pub lowercase: bool,
+    /// How text is split into tokens.
     pub tokenizer: Tokenizer,
+    /// Keep punctuation characters as tokens (default tokenizer only).
     pub keep_punctuation: bool,
+    /// Keep apostrophes between letters inside words, as in `don't` (default tokenizer only).
     pub keep_apostrophes: bool,
+    /// Keep hyphens between letters inside words, as in `state-of-the-art` (default tokenizer
+    /// only).
     pub keep_hyphens: bool,
     /// Tokens shorter than this many characters are dropped.
     pub min_token_length: usize,
     /// Tokens longer than this many characters are dropped (0 = no limit).
     pub max_token_length: usize,
+    /// What happens to number tokens.
     pub numbers: Numbers,
+    /// The token that replaces numbers when `numbers` is [`Numbers::Replace`] (default `<num>`).
     pub number_token: String,
     /// Misspelling → correction, applied after the filters and before stop words.
     pub spelling: BTreeMap<String, String>,
+    /// Which stop words are removed (matched on the lowercased token).
     pub stopwords: StopWords,
     /// Snowball language, or `None` for no stemming.
     pub stemmer: Option<String>,
@@ -114,6 +155,12 @@ impl Default for Pipeline {
 
 impl Pipeline {
     /// fastText's behaviour: split on ASCII whitespace and change nothing else.
+    ///
+    /// ```
+    /// let tokens = blazetext::Pipeline::whitespace().tokenize("Keep, Case!")?;
+    /// assert_eq!(tokens, ["Keep,", "Case!"]);
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
     pub fn whitespace() -> Pipeline {
         Pipeline {
             normalization: Normalization::None,
@@ -136,6 +183,42 @@ impl Pipeline {
         }
     }
 
+    /// Removes the stop words of `language` (English name in any case, or two-letter code:
+    /// english, german, french, spanish, italian, portuguese, dutch, russian), or none for
+    /// `"none"`.
+    pub fn with_stopwords(mut self, language: &str) -> Result<Pipeline> {
+        self.stopwords = match language {
+            "none" => StopWords::None,
+            _ => StopWords::built_in(language)?,
+        };
+        Ok(self)
+    }
+
+    /// Removes the stop words listed in a file, one per line (blank lines and lines starting
+    /// with `#` are skipped). The words are stored in the pipeline.
+    pub fn with_stopwords_file(mut self, path: impl AsRef<Path>) -> Result<Pipeline> {
+        self.stopwords = StopWords::from_file(path.as_ref())?;
+        Ok(self)
+    }
+
+    /// Stems with the Snowball stemmer of `language` (any case: english, french, russian, …),
+    /// or not at all for `"none"`.
+    pub fn with_stemmer(mut self, language: &str) -> Result<Pipeline> {
+        self.stemmer = match language {
+            "none" => None,
+            _ => Some(super::stem::canonical_language(language)?.to_string()),
+        };
+        Ok(self)
+    }
+
+    /// Splits text with the tokenizer `spec` names (see [`Tokenizer::parse`]). Normalization and
+    /// lowercasing stay as they are; [`Pipeline::whitespace`] is fastText's behaviour.
+    pub fn with_tokenizer(mut self, spec: &str) -> Result<Pipeline> {
+        self.tokenizer = Tokenizer::parse(spec)?;
+        Ok(self)
+    }
+
+    /// Whether `token` is a label (starts with the label prefix).
     pub fn is_label(&self, token: &str) -> bool {
         !self.label_prefix.is_empty() && token.starts_with(&self.label_prefix)
     }
@@ -165,10 +248,39 @@ impl Pipeline {
         if let Some(language) = &self.stemmer {
             super::stem::canonical_language(language)?;
         }
+        if let StopWords::BuiltIn { language } = &self.stopwords {
+            StopWords::built_in(language)?;
+        }
         Ok(())
     }
 
-    /// Compiles the configuration into a processor (loads the stemmer, stop words, tokenizer).
+    /// The tokens of one text, labels included in place. Compiles the pipeline on every call:
+    /// for many texts, compile once with [`Pipeline::processor`].
+    ///
+    /// ```
+    /// use blazetext::Pipeline;
+    /// let pipeline = Pipeline::default().with_stopwords("english")?.with_stemmer("english")?;
+    /// let sample = std::fs::read_to_string("corpora/sample.txt")?;
+    /// let first = sample.lines().next().unwrap();
+    /// assert_eq!(first, "Why do programs always install the program?");
+    /// assert_eq!(pipeline.tokenize(first)?, ["program", "alway", "instal", "program"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn tokenize(&self, text: &str) -> Result<Vec<String>> {
+        Ok(self.processor()?.tokens(text))
+    }
+
+    /// Compiles the configuration into a [`Processor`] (loads the stemmer, stop words,
+    /// tokenizer), after checking that the settings make sense together.
+    ///
+    /// ```
+    /// use blazetext::Pipeline;
+    /// let mut processor = Pipeline::default().with_stopwords("english")?.processor()?;
+    /// let sample = std::fs::read_to_string("corpora/sample.txt")?;
+    /// let tokens: usize = sample.lines().map(|line| processor.tokens(line).len()).sum();
+    /// assert!(tokens > 10_000);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn processor(&self) -> Result<Processor> {
         self.validate()?;
         let hf = match &self.tokenizer {
@@ -218,7 +330,20 @@ impl Pipeline {
         })
     }
 
-    pub fn load(path: &Path) -> Result<Pipeline> {
+    /// Reads a pipeline saved by [`Pipeline::save`] (or the `pipeline` of a model's manifest);
+    /// settings missing from the file take their defaults.
+    ///
+    /// ```
+    /// use blazetext::Pipeline;
+    /// let path = std::env::temp_dir().join("blazetext-doc-pipeline.json");
+    /// let pipeline = Pipeline::default().with_stemmer("english")?;
+    /// pipeline.save(&path)?;
+    /// assert_eq!(Pipeline::load(&path)?, pipeline);
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    pub fn load(path: impl AsRef<Path>) -> Result<Pipeline> {
+        let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let pipeline: Pipeline = serde_json::from_str(&text).map_err(|e| {
             Error::input(
@@ -231,8 +356,10 @@ impl Pipeline {
         Ok(pipeline)
     }
 
-    pub fn save(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_string_pretty(self).expect("pipeline serializes");
+    /// Writes the pipeline as pretty-printed JSON (replacing the file only once it is complete).
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let json = serde_json::to_string_pretty(self).map_err(|e| Error::io(path, e.into()))?;
         crate::io_util::write_atomic(path, json.as_bytes())
     }
 }
@@ -245,8 +372,15 @@ struct Shared {
     hf: Option<Arc<tokenizers::Tokenizer>>,
 }
 
-/// A compiled pipeline. Clone one per thread: clones share the configuration and each keeps its
-/// own stem cache and buffers.
+/// A compiled [`Pipeline`], made by [`Pipeline::processor`]: it turns one line at a time into
+/// tokens. Give each thread its own clone: clones share the compiled configuration (stop words,
+/// stemmer, tokenizer) and each keeps its own stem cache and buffers.
+///
+/// ```
+/// let mut processor = blazetext::Pipeline::default().processor()?;
+/// assert_eq!(processor.tokens("__label__music The Piano's keys"), ["__label__music", "the", "piano", "s", "keys"]);
+/// # Ok::<(), blazetext::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Processor {
     shared: Arc<Shared>,
@@ -270,7 +404,16 @@ fn is_number(token: &str) -> bool {
         && !token.ends_with(['.', ','])
 }
 
+impl std::fmt::Debug for Processor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Processor")
+            .field("pipeline", &self.shared.pipeline)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Processor {
+    /// The configuration this processor was compiled from.
     pub fn pipeline(&self) -> &Pipeline {
         &self.shared.pipeline
     }

@@ -3,14 +3,19 @@
 //! within distance d share a string obtainable from each by at most d deletions, so candidates
 //! are found by hash look-ups instead of comparing every pair.
 
+use super::{Pipeline, StopWords};
+use crate::corpus::Corpus;
+use crate::vocab::Counts;
+use crate::{Error, Result};
 use hashbrown::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// When a token counts as rare, which tokens may replace it, and how far apart they may be.
-#[derive(Debug, Clone, Copy)]
-pub struct SpellOptions {
+/// Spelling repair: when a token counts as rare, which tokens may replace it, and how far apart
+/// they may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpellingOptions {
     /// Tokens seen fewer times than this are candidates for correction.
     pub rare_below: u64,
     /// Only tokens seen at least this often can be the correction.
@@ -22,9 +27,9 @@ pub struct SpellOptions {
     pub min_length: usize,
 }
 
-impl Default for SpellOptions {
+impl Default for SpellingOptions {
     fn default() -> Self {
-        SpellOptions {
+        SpellingOptions {
             rare_below: 3,
             frequent_min: 20,
             max_distance: 2,
@@ -33,13 +38,33 @@ impl Default for SpellOptions {
     }
 }
 
-/// One change made by [`build_corrections`].
+impl SpellingOptions {
+    /// Checks that the options make sense together.
+    pub fn validate(&self) -> Result<()> {
+        if !(1..=2).contains(&self.max_distance) {
+            return Err(Error::config("--spelling-max-distance must be 1 or 2"));
+        }
+        if self.rare_below >= self.frequent_min {
+            return Err(Error::config(
+                "--spelling-rare-below must be smaller than --spelling-frequent-min, or a word could be both rare and a correction",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One rare token mapped to the frequent token it most likely misspells.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Correction {
+pub struct SpellingCorrection {
+    /// The rare token.
     pub from: String,
+    /// The frequent token that replaces it.
     pub to: String,
+    /// Occurrences of `from`.
     pub from_count: u64,
+    /// Occurrences of `to`.
     pub to_count: u64,
+    /// Damerau-Levenshtein distance between the two (1 or 2).
     pub distance: usize,
 }
 
@@ -98,7 +123,10 @@ pub fn damerau_levenshtein(a: &[char], b: &[char]) -> usize {
 
 /// Finds, for every rare token of `counts`, the frequent token it most likely misspells: the
 /// nearest one, ties broken by higher count, then alphabetically. Sorted by `from`.
-pub fn build_corrections(counts: &HashMap<String, u64>, options: &SpellOptions) -> Vec<Correction> {
+pub fn build_corrections(
+    counts: &HashMap<String, u64>,
+    options: &SpellingOptions,
+) -> Vec<SpellingCorrection> {
     let max_distance = options.max_distance.clamp(1, 2);
     let frequent: Vec<(&str, u64, Vec<char>)> = counts
         .iter()
@@ -120,7 +148,7 @@ pub fn build_corrections(counts: &HashMap<String, u64>, options: &SpellOptions) 
         .filter(|(w, &c)| c < options.rare_below && correctable(w))
         .map(|(w, &c)| (w.as_str(), c))
         .collect();
-    let mut corrections: Vec<Correction> = rare
+    let mut corrections: Vec<SpellingCorrection> = rare
         .par_iter()
         .filter_map(|&(word, count)| {
             let chars: Vec<char> = word.chars().collect();
@@ -152,7 +180,7 @@ pub fn build_corrections(counts: &HashMap<String, u64>, options: &SpellOptions) 
                     best = Some(candidate);
                 }
             }
-            best.map(|(distance, to_count, to)| Correction {
+            best.map(|(distance, to_count, to)| SpellingCorrection {
                 from: word.to_string(),
                 to: to.to_string(),
                 from_count: count,
@@ -165,8 +193,26 @@ pub fn build_corrections(counts: &HashMap<String, u64>, options: &SpellOptions) 
     corrections
 }
 
+/// Learns corrections from the tokens of `corpus`, counted at the stage where corrections apply:
+/// through `pipeline`'s normalization, tokenizer and filters, before stop words and stemming.
+pub(crate) fn learn(
+    corpus: &Corpus,
+    pipeline: &Pipeline,
+    options: &SpellingOptions,
+) -> Result<Vec<SpellingCorrection>> {
+    options.validate()?;
+    let counting = Pipeline {
+        stopwords: StopWords::None,
+        stemmer: None,
+        spelling: BTreeMap::new(),
+        ..pipeline.clone()
+    };
+    let counts = Counts::from_corpus(corpus, &counting)?;
+    Ok(build_corrections(&counts.word_counts(), options))
+}
+
 /// The mapping stored in a pipeline.
-pub fn to_mapping(corrections: &[Correction]) -> BTreeMap<String, String> {
+pub fn to_mapping(corrections: &[SpellingCorrection]) -> BTreeMap<String, String> {
     corrections
         .iter()
         .map(|c| (c.from.clone(), c.to.clone()))
@@ -205,7 +251,7 @@ mod tests {
         .into_iter()
         .map(|(w, c)| (w.to_string(), c))
         .collect();
-        let found = build_corrections(&counts, &SpellOptions::default());
+        let found = build_corrections(&counts, &SpellingOptions::default());
         let mapping = to_mapping(&found);
         assert_eq!(
             mapping.get("goverment").map(String::as_str),
@@ -228,7 +274,24 @@ mod tests {
             .into_iter()
             .map(|(w, c)| (w.to_string(), c))
             .collect();
-        let mapping = to_mapping(&build_corrections(&counts, &SpellOptions::default()));
+        let mapping = to_mapping(&build_corrections(&counts, &SpellingOptions::default()));
         assert_eq!(mapping["hous"], "house");
+    }
+
+    #[test]
+    fn contradictory_options_name_the_flag() {
+        let options = SpellingOptions {
+            max_distance: 3,
+            ..SpellingOptions::default()
+        };
+        let err = options.validate().unwrap_err().to_string();
+        assert!(err.contains("--spelling-max-distance"), "{err}");
+        let options = SpellingOptions {
+            rare_below: 20,
+            ..SpellingOptions::default()
+        };
+        let err = options.validate().unwrap_err().to_string();
+        assert!(err.contains("--spelling-rare-below"), "{err}");
+        assert!(SpellingOptions::default().validate().is_ok());
     }
 }

@@ -22,13 +22,19 @@ const BUILT_IN: &[(&str, &str)] = &[
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "kind")]
 pub enum StopWords {
+    /// No stop words are removed.
     #[default]
     None,
+    /// A built-in list (see [`StopWords::languages`]).
     BuiltIn {
+        /// The list's language, as [`StopWords::built_in`] names it (`english`, …).
         language: String,
     },
+    /// A list of the user's.
     Custom {
+        /// Where the words were read from (shown in messages).
         source: String,
+        /// The words, lowercase.
         words: Vec<String>,
     },
 }
@@ -86,12 +92,13 @@ impl StopWords {
         })
     }
 
+    /// The languages that have a built-in list.
     pub fn languages() -> Vec<&'static str> {
         BUILT_IN.iter().map(|(n, _)| *n).collect()
     }
 
     /// The set of words to remove (lowercase).
-    pub fn to_set(&self) -> HashSet<String> {
+    pub(crate) fn to_set(&self) -> HashSet<String> {
         match self {
             StopWords::None => HashSet::new(),
             StopWords::BuiltIn { language } => BUILT_IN

@@ -1,6 +1,6 @@
 //! `TokenMap`: a hash map from tokens to values, built for the hot paths that see every token of a
 //! corpus (counting, the stem cache). Looking a token up never allocates. Keys of up to
-//! [`INLINE`] bytes (nearly every word) live in the table slot next to their value, so a hit reads
+//! `INLINE` bytes (nearly every word) live in the table slot next to their value, so a hit reads
 //! one slot and compares one 128-bit integer instead of following a pointer to call `memcmp`;
 //! longer keys live in one arena.
 
