@@ -1,14 +1,16 @@
 //! Raw documents → token lists → vocabulary → bag of words, through the model's text pipeline.
-//! A document is one input line, or one JSON line's text field (`--text-field`); a blank line is
-//! an empty document, so outputs stay aligned with input lines.
+//! A document is one input line, or one JSON line's text field (`--text-field`), or one text held
+//! in memory; a blank line is an empty document, so outputs stay aligned with input lines.
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
 
 use super::bow::Bow;
 use crate::corpus::Corpus;
 use crate::events::Reporter;
-use crate::text::Pipeline;
+use crate::text::{Pipeline, Processor};
 use crate::vocab::{Entry, Vocab, VocabOptions};
 use crate::{Error, Result};
 use hashbrown::HashMap;
@@ -17,16 +19,21 @@ use hashbrown::HashMap;
 /// words and are dropped.
 pub fn tokenize(
     paths: &[PathBuf],
-    pipeline: &Pipeline,
+    processor: &Processor,
     text_field: Option<&str>,
+    reporter: &Reporter,
 ) -> Result<Vec<Vec<String>>> {
     let mut docs = Vec::new();
     map_documents(
         paths,
-        pipeline,
+        processor,
         text_field,
+        reporter,
         |t| Some(t.to_string()),
-        |doc| docs.push(doc),
+        |doc| {
+            docs.push(doc);
+            Ok(())
+        },
     )?;
     Ok(docs)
 }
@@ -35,20 +42,109 @@ pub fn tokenize(
 /// keeping the tokens (what inference needs); unknown tokens are dropped.
 pub fn read_bow(
     paths: &[PathBuf],
-    pipeline: &Pipeline,
+    processor: &Processor,
     text_field: Option<&str>,
     n_words: usize,
     word_id: impl Fn(&str) -> Option<u32> + Sync,
 ) -> Result<Bow> {
     let mut bow = Bow::new(n_words);
-    map_documents(
+    stream_bow(
         paths,
-        pipeline,
+        processor,
         text_field,
-        &word_id,
-        |mut ids: Vec<u32>| bow.push_ids(&mut ids),
+        n_words,
+        word_id,
+        usize::MAX,
+        |b| {
+            bow = b;
+            Ok(())
+        },
     )?;
     Ok(bow)
+}
+
+/// [`read_bow`] in batches of `batch` documents handed to `sink` in input order, so that memory
+/// stays flat however long the input is.
+pub fn stream_bow(
+    paths: &[PathBuf],
+    processor: &Processor,
+    text_field: Option<&str>,
+    n_words: usize,
+    word_id: impl Fn(&str) -> Option<u32> + Sync,
+    batch: usize,
+    mut sink: impl FnMut(Bow) -> Result<()>,
+) -> Result<()> {
+    let mut bow = Bow::new(n_words);
+    map_documents(
+        paths,
+        processor,
+        text_field,
+        &Reporter::silent(),
+        &word_id,
+        |mut ids: Vec<u32>| {
+            bow.push_ids(&mut ids);
+            if bow.n_docs() == batch {
+                sink(std::mem::replace(&mut bow, Bow::new(n_words)))?;
+            }
+            Ok(())
+        },
+    )?;
+    if bow.n_docs() > 0 {
+        sink(bow)?;
+    }
+    Ok(())
+}
+
+/// Tokenises texts held in memory, one document each, in parallel on the current pool.
+pub fn tokenize_texts<S: AsRef<str> + Sync>(
+    texts: &[S],
+    processor: &Processor,
+) -> Vec<Vec<String>> {
+    map_texts(texts, processor, |t| Some(t.to_string()))
+}
+
+/// The bag of words of texts held in memory over `word_id`; unknown tokens are dropped.
+pub fn texts_bow<S: AsRef<str> + Sync>(
+    texts: &[S],
+    processor: &Processor,
+    n_words: usize,
+    word_id: impl Fn(&str) -> Option<u32> + Sync,
+) -> Bow {
+    let mut bow = Bow::new(n_words);
+    for mut ids in map_texts(texts, processor, word_id) {
+        bow.push_ids(&mut ids);
+    }
+    bow
+}
+
+fn map_texts<S: AsRef<str> + Sync, T: Send>(
+    texts: &[S],
+    processor: &Processor,
+    map_token: impl Fn(&str) -> Option<T> + Sync,
+) -> Vec<Vec<T>> {
+    texts
+        .par_iter()
+        .map_init(
+            || processor.clone(),
+            |p, text| document(p, processor.pipeline(), text.as_ref(), &map_token),
+        )
+        .collect()
+}
+
+/// The mapped tokens of one document, labels dropped (`pipeline` says what a label is).
+fn document<T>(
+    processor: &mut Processor,
+    pipeline: &Pipeline,
+    text: &str,
+    map_token: impl Fn(&str) -> Option<T>,
+) -> Vec<T> {
+    let mut doc = Vec::new();
+    processor.for_each_token(text, |t| {
+        if !pipeline.is_label(t) {
+            doc.extend(map_token(t));
+        }
+    });
+    doc
 }
 
 /// Runs the pipeline over every document of `paths` in parallel chunks, maps each token (labels
@@ -56,13 +152,13 @@ pub fn read_bow(
 /// in input order.
 fn map_documents<T: Send>(
     paths: &[PathBuf],
-    pipeline: &Pipeline,
+    processor: &Processor,
     text_field: Option<&str>,
+    reporter: &Reporter,
     map_token: impl Fn(&str) -> Option<T> + Sync,
-    mut consume: impl FnMut(Vec<T>),
+    mut consume: impl FnMut(Vec<T>) -> Result<()>,
 ) -> Result<()> {
-    let corpus = Corpus::open(paths, &Reporter::silent())?;
-    let processor = pipeline.processor()?;
+    let corpus = Corpus::open(paths, reporter)?;
     corpus.par_map_chunks_with(
         || processor.clone(),
         |p, chunk| -> Result<Vec<Vec<T>>> {
@@ -76,20 +172,11 @@ fn map_documents<T: Send>(
                         Some(_) => Cow::Borrowed(""),
                         None => Cow::Borrowed(line),
                     };
-                    let mut doc = Vec::new();
-                    p.for_each_token(&text, |t| {
-                        if !pipeline.is_label(t) {
-                            doc.extend(map_token(t));
-                        }
-                    });
-                    Ok(doc)
+                    Ok(document(p, processor.pipeline(), &text, &map_token))
                 })
                 .collect()
         },
-        |r| {
-            r?.into_iter().for_each(&mut consume);
-            Ok(())
-        },
+        |r| r?.into_iter().try_for_each(&mut consume),
     )?;
     Ok(())
 }
@@ -179,15 +266,35 @@ pub fn to_sequences(docs: &[Vec<String>], word_id: impl Fn(&str) -> Option<u32>)
         .collect()
 }
 
-/// Whether `path` names a dense CSV count file (by extension).
-pub fn is_csv(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn processor() -> Processor {
+        Pipeline::topics_default().processor().unwrap()
+    }
+
+    #[test]
+    fn texts_and_lines_give_the_same_documents() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("docs.txt");
+        let texts = ["Cats are running __label__x", "", "dogs ran home"];
+        std::fs::write(&p, texts.join("\n")).unwrap();
+        let from_file = tokenize(&[p.clone()], &processor(), None, &Reporter::silent()).unwrap();
+        assert_eq!(from_file, tokenize_texts(&texts, &processor()));
+        assert_eq!(from_file[0], ["cat", "run"]);
+        let id = |t: &str| (t == "run").then_some(0);
+        let mut batches = Vec::new();
+        stream_bow(&[p.clone()], &processor(), None, 1, id, 2, |b| {
+            batches.push(b.n_docs());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(batches, [2, 1]);
+        let whole = read_bow(&[p], &processor(), None, 1, id).unwrap();
+        assert_eq!(whole, texts_bow(&texts, &processor(), 1, id));
+        assert_eq!(whole.doc(0).1, &[1.0]);
+    }
 
     #[test]
     fn tokenize_json_lines_and_build_bow() {
@@ -200,8 +307,9 @@ mod tests {
         .unwrap();
         let docs = tokenize(
             std::slice::from_ref(&p),
-            &Pipeline::topics_default(),
+            &processor(),
             Some("text"),
+            &Reporter::silent(),
         )
         .unwrap();
         assert_eq!(docs, vec![vec!["cat", "run"], vec![], vec!["cat", "run"]]);
@@ -236,7 +344,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("docs.jsonl");
         std::fs::write(&p, "{\"text\": \"a b\"}\n{\"body\": \"c\"}\n").unwrap();
-        let e = tokenize(&[p], &Pipeline::topics_default(), Some("text"))
+        let e = tokenize(&[p], &processor(), Some("text"), &Reporter::silent())
             .unwrap_err()
             .to_string();
         assert!(

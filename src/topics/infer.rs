@@ -15,11 +15,13 @@ use super::ntm::Ntm;
 use crate::{Error, Result};
 
 /// Documents per inference batch (bounds memory; each batch runs in parallel inside).
-const BATCH: usize = 4096;
+pub(crate) const BATCH: usize = 4096;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
+/// How topic weights are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TopicWeightsFormat {
     /// `{"predictions": [{"topic_weights": [...]}, ...]}` (SageMaker's response).
+    #[default]
     Json,
     /// One `{"topic_weights": [...]}` per line.
     Jsonl,
@@ -47,37 +49,92 @@ pub fn topic_weights(model: &Ntm, docs: &Bow) -> Vec<Vec<f64>> {
     out
 }
 
-pub fn write_weights(
-    out: &mut dyn Write,
-    weights: &[Vec<f64>],
-    format: OutputFormat,
-) -> Result<()> {
-    let io = |e| Error::io("<stdout>", e);
-    match format {
-        OutputFormat::Json => {
-            let preds: Vec<_> = weights
-                .iter()
-                .map(|w| serde_json::json!({ "topic_weights": w }))
-                .collect();
-            serde_json::to_writer(&mut *out, &serde_json::json!({ "predictions": preds }))
-                .map_err(|e| Error::io("<stdout>", e.into()))?;
-            writeln!(out).map_err(io)?;
-        }
-        OutputFormat::Jsonl => {
-            for w in weights {
-                serde_json::to_writer(&mut *out, &serde_json::json!({ "topic_weights": w }))
-                    .map_err(|e| Error::io("<stdout>", e.into()))?;
-                writeln!(out).map_err(io)?;
-            }
-        }
-        OutputFormat::Csv => {
-            for w in weights {
-                let row: Vec<String> = w.iter().map(|v| v.to_string()).collect();
-                writeln!(out, "{}", row.join(",")).map_err(io)?;
-            }
+/// Writes topic weights batch by batch in one of the [`TopicWeightsFormat`]s, so that a long
+/// stream of documents never has to be held at once; [`finish`](TopicWeightsWriter::finish)
+/// closes the SageMaker JSON response.
+///
+/// ```
+/// use blazetext::{TopicWeightsFormat, TopicWeightsWriter};
+/// let mut writer = TopicWeightsWriter::new(Vec::new(), TopicWeightsFormat::Json);
+/// writer.write(&[vec![0.25, 0.75]])?;
+/// writer.write(&[vec![0.5, 0.5]])?;
+/// let json = String::from_utf8(writer.finish()?).unwrap();
+/// assert_eq!(
+///     json,
+///     "{\"predictions\":[{\"topic_weights\":[0.25,0.75]},{\"topic_weights\":[0.5,0.5]}]}\n"
+/// );
+/// # Ok::<(), blazetext::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct TopicWeightsWriter<W: Write> {
+    out: W,
+    format: TopicWeightsFormat,
+    rows: usize,
+}
+
+impl<W: Write> TopicWeightsWriter<W> {
+    /// A writer of `format` into `out`.
+    pub fn new(out: W, format: TopicWeightsFormat) -> TopicWeightsWriter<W> {
+        TopicWeightsWriter {
+            out,
+            format,
+            rows: 0,
         }
     }
-    Ok(())
+
+    /// Writes the next rows of weights.
+    pub fn write(&mut self, weights: &[Vec<f64>]) -> Result<()> {
+        for w in weights {
+            match self.format {
+                TopicWeightsFormat::Json => {
+                    let separator: &[u8] = if self.rows == 0 {
+                        b"{\"predictions\":["
+                    } else {
+                        b","
+                    };
+                    self.out.write_all(separator).map_err(io_error)?;
+                    self.write_row_json(w)?;
+                }
+                TopicWeightsFormat::Jsonl => {
+                    self.write_row_json(w)?;
+                    self.out.write_all(b"\n").map_err(io_error)?;
+                }
+                TopicWeightsFormat::Csv => {
+                    let row: Vec<String> = w.iter().map(|v| v.to_string()).collect();
+                    writeln!(self.out, "{}", row.join(",")).map_err(io_error)?;
+                }
+            }
+            self.rows += 1;
+        }
+        Ok(())
+    }
+
+    /// Closes the output (the JSON response's end), flushes it, and hands it back.
+    pub fn finish(mut self) -> Result<W> {
+        if self.format == TopicWeightsFormat::Json {
+            let open: &[u8] = if self.rows == 0 {
+                b"{\"predictions\":["
+            } else {
+                b""
+            };
+            self.out.write_all(open).map_err(io_error)?;
+            self.out.write_all(b"]}\n").map_err(io_error)?;
+        }
+        self.out.flush().map_err(io_error)?;
+        Ok(self.out)
+    }
+
+    fn write_row_json(&mut self, weights: &[f64]) -> Result<()> {
+        serde_json::to_writer(
+            &mut self.out,
+            &serde_json::json!({ "topic_weights": weights }),
+        )
+        .map_err(|e| io_error(e.into()))
+    }
+}
+
+fn io_error(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
 }
 
 #[derive(Deserialize)]
@@ -243,21 +300,35 @@ mod tests {
         }
     }
 
+    fn written(weights: &[Vec<f64>], format: TopicWeightsFormat) -> String {
+        let mut writer = TopicWeightsWriter::new(Vec::new(), format);
+        for row in weights {
+            writer.write(std::slice::from_ref(row)).unwrap();
+        }
+        String::from_utf8(writer.finish().unwrap()).unwrap()
+    }
+
     #[test]
     fn output_formats() {
         let w = vec![vec![0.25, 0.75], vec![0.5, 0.5]];
-        let mut out = Vec::new();
-        write_weights(&mut out, &w, OutputFormat::Json).unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(v["predictions"][1]["topic_weights"][0], 0.5);
-        let mut out = Vec::new();
-        write_weights(&mut out, &w, OutputFormat::Jsonl).unwrap();
+        let json = written(&w, TopicWeightsFormat::Json);
+        let preds: Vec<_> = w
+            .iter()
+            .map(|w| serde_json::json!({ "topic_weights": w }))
+            .collect();
+        // Streamed, the response is what serialising it whole gives.
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            json,
+            serde_json::json!({ "predictions": preds }).to_string() + "\n"
+        );
+        assert_eq!(
+            written(&[], TopicWeightsFormat::Json),
+            "{\"predictions\":[]}\n"
+        );
+        assert_eq!(
+            written(&w, TopicWeightsFormat::Jsonl),
             "{\"topic_weights\":[0.25,0.75]}\n{\"topic_weights\":[0.5,0.5]}\n"
         );
-        let mut out = Vec::new();
-        write_weights(&mut out, &w, OutputFormat::Csv).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "0.25,0.75\n0.5,0.5\n");
+        assert_eq!(written(&w, TopicWeightsFormat::Csv), "0.25,0.75\n0.5,0.5\n");
     }
 }

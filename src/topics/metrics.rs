@@ -211,9 +211,12 @@ fn cosine(a: &[f32], b: &[f32]) -> f64 {
 pub struct TopicSimilarity {
     /// Mean Jaccard similarity of the top-word sets over all topic pairs.
     pub mean_jaccard: f64,
+    /// Largest Jaccard similarity of two topics' top-word sets.
     pub max_jaccard: f64,
     /// Pairs whose top-word sets overlap at least `NEAR_DUPLICATE` (Jaccard).
     pub near_duplicate_pairs: usize,
+    /// Whether the topics look collapsed: near-duplicate pairs as many as a quarter of the
+    /// topics, or a mean Jaccard above 0.3.
     pub collapsed: bool,
 }
 

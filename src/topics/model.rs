@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use ndarray::Array2;
 use safetensors::{Dtype, SafeTensors};
@@ -15,8 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ntm::Ntm;
 use super::train::{TrainConfig, TrainReport};
+use crate::io::FileFormat;
 use crate::io_util::write_atomic;
-use crate::text::Pipeline;
+use crate::text::{Pipeline, Processor};
 use crate::{Error, Result};
 
 pub const FORMAT: &str = "blazetext";
@@ -42,11 +44,23 @@ pub struct Meta {
     pub metrics: serde_json::Value,
 }
 
-#[derive(Debug, Clone)]
+/// A trained model: the network, everything saved with it, and what inference needs built once.
+#[derive(Clone)]
 pub struct TopicModel {
     pub ntm: Ntm,
     pub meta: Meta,
     index: HashMap<String, u32>,
+    /// The text pipeline compiled on first use (models of count rows have none).
+    processor: OnceLock<Processor>,
+}
+
+impl std::fmt::Debug for TopicModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TopicModel")
+            .field("ntm", &self.ntm)
+            .field("meta", &self.meta)
+            .finish()
+    }
 }
 
 fn tensor_bytes(a: &Array2<f32>) -> Vec<u8> {
@@ -61,11 +75,28 @@ impl TopicModel {
             .enumerate()
             .map(|(i, w)| (w.clone(), i as u32))
             .collect();
-        TopicModel { ntm, meta, index }
+        TopicModel {
+            ntm,
+            meta,
+            index,
+            processor: OnceLock::new(),
+        }
     }
 
     pub fn word_id(&self, w: &str) -> Option<u32> {
         self.index.get(w).copied()
+    }
+
+    /// The compiled text pipeline, or `None` for a model trained on count rows.
+    pub fn processor(&self) -> Result<Option<&Processor>> {
+        let Some(pipeline) = &self.meta.pipeline else {
+            return Ok(None);
+        };
+        if let Some(processor) = self.processor.get() {
+            return Ok(Some(processor));
+        }
+        let compiled = pipeline.processor()?;
+        Ok(Some(self.processor.get_or_init(|| compiled)))
     }
 
     pub fn save(&self, path: &Path) -> Result<()> {
@@ -109,6 +140,15 @@ impl TopicModel {
                 ),
             )
         };
+        if let Some(other) = other_model_format(&data) {
+            return Err(Error::model(
+                path,
+                format!(
+                    "not a blazetext topic model but {other}; train a topic model with \
+                     `blazetext topics train`"
+                ),
+            ));
+        }
         let (_, header) =
             SafeTensors::read_metadata(&data).map_err(|e| not_ours(format!("{e:?}")))?;
         let info = header.metadata().clone().unwrap_or_default();
@@ -182,6 +222,15 @@ impl TopicModel {
     }
 }
 
+/// What `data` is when it is another model format blazetext reads.
+fn other_model_format(data: &[u8]) -> Option<&'static str> {
+    match crate::io::sniff_bytes(&data[..data.len().min(4096)]) {
+        FileFormat::FastTextBin => Some("a fastText .bin (word vectors or a classifier)"),
+        FileFormat::Word2VecText | FileFormat::Word2VecBinary => Some("word2vec vectors"),
+        _ => None,
+    }
+}
+
 /// The `kind` a blazetext safetensors file declares (`"topics"` for topic models), or `None`
 /// when the file is not one; lets other commands reject a topic model with a clear message.
 pub fn peek_kind(path: &Path) -> Option<String> {
@@ -225,7 +274,15 @@ mod tests {
     fn model() -> TopicModel {
         let mut cfg = config(1);
         cfg.epochs = 2;
-        let (ntm, report) = train(&cfg, &two_theme_corpus(40, 1), None, None, |_, _| {}).unwrap();
+        let (ntm, report) = train(
+            &cfg,
+            &two_theme_corpus(40, 1),
+            None,
+            None,
+            &crate::events::Reporter::silent(),
+            |_, _| {},
+        )
+        .unwrap();
         let meta = Meta {
             format: FORMAT.into(),
             kind: KIND.into(),

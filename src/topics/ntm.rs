@@ -38,12 +38,17 @@ const DEFAULT_RELEVANCE_TOPIC_EMBEDDINGS: f32 = 0.8;
 const BN_EPS: f32 = 1e-3;
 const BN_MOMENTUM: f32 = 0.1;
 
+/// The activation of the encoder's hidden layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Activation {
+    /// 1 / (1 + e⁻ˣ).
     Sigmoid,
+    /// tanh x.
     Tanh,
+    /// max(x, 0).
     Relu,
+    /// ln(1 + eˣ).
     Softplus,
 }
 
@@ -91,6 +96,7 @@ fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// The prior on a document's topic weights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Prior {
@@ -100,6 +106,7 @@ pub enum Prior {
     Gaussian,
 }
 
+/// How a document's topics make its word distribution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum DecoderKind {

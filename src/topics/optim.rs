@@ -6,13 +6,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
+/// The optimiser of the topic model's parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum OptimizerKind {
+    /// Adam (β₁ 0.9, β₂ 0.999).
     Adam,
+    /// Adadelta (ρ 0.9).
     Adadelta,
     /// Stochastic gradient descent with momentum 0.9.
     Sgd,
+    /// RMSProp (ρ 0.9).
     Rmsprop,
 }
 

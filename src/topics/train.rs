@@ -11,6 +11,7 @@ use super::bow::Bow;
 use super::linalg;
 use super::ntm::{Architecture, Ntm, Step};
 use super::optim::{OptimConfig, Optimizer};
+use crate::events::Reporter;
 use crate::{Error, Result};
 
 /// Documents per batch when evaluating (no gradients, so larger batches are fine).
@@ -59,8 +60,10 @@ impl TrainConfig {
     }
 }
 
+/// One training epoch's losses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EpochLog {
+    /// The epoch, from 1.
     pub epoch: usize,
     /// Mean training loss (negative ELBO, sampled) per document.
     pub train_loss: f64,
@@ -99,12 +102,14 @@ pub fn elbo(model: &Ntm, data: &Bow) -> (f64, f64) {
 }
 
 /// Trains a model. `word_vectors` start the embedded decoder's word embeddings (one row per
-/// vocabulary word). `on_epoch` sees each epoch's log and the current model (for progress output).
+/// vocabulary word). `on_epoch` sees each epoch's log and the current model (for progress output);
+/// the reporter's cancel flag is checked before every batch.
 pub fn train(
     cfg: &TrainConfig,
     data: &Bow,
     validation: Option<&Bow>,
     word_vectors: Option<&Array2<f32>>,
+    reporter: &Reporter,
     mut on_epoch: impl FnMut(&EpochLog, &Ntm),
 ) -> Result<(Ntm, TrainReport)> {
     cfg.validate()?;
@@ -143,6 +148,7 @@ pub fn train(
         order.shuffle(&mut rng);
         let (mut total, mut n) = (0.0f64, 0usize);
         for chunk in order[..per_epoch].chunks(cfg.mini_batch_size) {
+            reporter.check_cancelled()?;
             // Batch norm needs at least two documents to standardise over.
             if chunk.len() < 2 && (cfg.arch.batch_norm || cfg.arch.has_decoder_batch_norm()) {
                 continue;
@@ -254,7 +260,15 @@ pub(crate) mod tests {
     #[test]
     fn learns_two_separated_themes() {
         let data = two_theme_corpus(200, 1);
-        let (model, report) = train(&config(3), &data, None, None, |_, _| {}).unwrap();
+        let (model, report) = train(
+            &config(3),
+            &data,
+            None,
+            None,
+            &Reporter::silent(),
+            |_, _| {},
+        )
+        .unwrap();
         let first = report.epochs.first().unwrap().train_loss;
         let last = report.epochs.last().unwrap().train_loss;
         assert!(last < first, "{first} -> {last}");
@@ -292,14 +306,23 @@ pub(crate) mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            pool.install(|| train(&cfg, &data, None, None, |_, _| {}).unwrap().0)
+            pool.install(|| {
+                train(&cfg, &data, None, None, &Reporter::silent(), |_, _| {})
+                    .unwrap()
+                    .0
+            })
         };
         let a = run(1);
         assert_eq!(a, run(1));
         assert_eq!(a, run(2));
         let mut other = cfg.clone();
         other.seed = 6;
-        assert_ne!(a, train(&other, &data, None, None, |_, _| {}).unwrap().0);
+        assert_ne!(
+            a,
+            train(&other, &data, None, None, &Reporter::silent(), |_, _| {})
+                .unwrap()
+                .0
+        );
     }
 
     #[test]
@@ -309,7 +332,15 @@ pub(crate) mod tests {
         let mut cfg = config(1);
         cfg.tolerance = 0.5; // nothing improves by half after the first epoch
         cfg.num_patience_epochs = 2;
-        let (_, report) = train(&cfg, &data, Some(&val), None, |_, _| {}).unwrap();
+        let (_, report) = train(
+            &cfg,
+            &data,
+            Some(&val),
+            None,
+            &Reporter::silent(),
+            |_, _| {},
+        )
+        .unwrap();
         assert!(report.stopped_early);
         assert_eq!(report.epochs.len(), 3);
         assert_eq!(report.kept_epoch, 1);
@@ -317,11 +348,37 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_cancelled_run_stops_before_the_first_batch() {
+        let flag = crate::CancelFlag::new();
+        flag.cancel();
+        let reporter = Reporter::new(None, flag);
+        let mut epochs = 0;
+        let e = train(
+            &config(1),
+            &two_theme_corpus(20, 1),
+            None,
+            None,
+            &reporter,
+            |_, _| epochs += 1,
+        );
+        assert!(matches!(e, Err(Error::Cancelled)));
+        assert_eq!(epochs, 0);
+    }
+
+    #[test]
     fn all_empty_corpus_is_an_error() {
         let mut data = Bow::new(10);
         data.push_ids(&mut []);
         data.push_ids(&mut []);
-        let e = train(&config(1), &data, None, None, |_, _| {}).unwrap_err();
+        let e = train(
+            &config(1),
+            &data,
+            None,
+            None,
+            &Reporter::silent(),
+            |_, _| {},
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("every training document is empty"));
     }
 
@@ -338,7 +395,7 @@ pub(crate) mod tests {
             cfg.optim.kind = kind;
             cfg.optim.learning_rate = lr;
             cfg.optim.clip_gradient = Some(5.0);
-            let (_, r) = train(&cfg, &data, None, None, |_, _| {}).unwrap();
+            let (_, r) = train(&cfg, &data, None, None, &Reporter::silent(), |_, _| {}).unwrap();
             assert!(
                 r.epochs.last().unwrap().train_loss < r.epochs[0].train_loss,
                 "{kind:?}"
