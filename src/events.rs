@@ -3,7 +3,7 @@
 //! The library never prints. Training and other long calls send [`Event`]s to a hook the caller
 //! gives (the `blazetext` binary draws a progress bar from them; the Python package shows
 //! fastText-style progress), and check a [`CancelFlag`] between chunks of work: once the flag is
-//! set, the call stops, writes nothing and returns [`Error::Cancelled`](crate::Error::Cancelled).
+//! set, the call stops, writes nothing and returns [`Error::Cancelled`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
