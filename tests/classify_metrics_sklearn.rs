@@ -4,15 +4,9 @@
 
 mod common;
 
-use std::process::Command;
-
 use blazetext::classify::metrics::{Report, Tally};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-
-fn python() -> Option<String> {
-    common::python_with("sklearn")
-}
 
 const SCRIPT: &str = r#"
 import json, sys
@@ -38,15 +32,16 @@ out["report"] = rep
 print(json.dumps(out))
 "#;
 
+const NAMES: [&str; 5] = [
+    "__label__a",
+    "__label__b",
+    "__label__c",
+    "__label__d",
+    "__label__e",
+];
+
 fn random_data(multi: bool, seed: u64) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let names = [
-        "__label__a",
-        "__label__b",
-        "__label__c",
-        "__label__d",
-        "__label__e",
-    ];
     let pick = |rng: &mut Xoshiro256PlusPlus, max: usize| -> Vec<String> {
         let n = if multi {
             rng.gen_range(if max == 0 { 0 } else { 1 }..=2)
@@ -54,7 +49,7 @@ fn random_data(multi: bool, seed: u64) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
             1
         };
         let mut v: Vec<String> = (0..n)
-            .map(|_| names[rng.gen_range(0..names.len() - usize::from(max > 0))].to_string())
+            .map(|_| NAMES[rng.gen_range(0..NAMES.len() - usize::from(max > 0))].to_string())
             .collect();
         v.sort();
         v.dedup();
@@ -70,7 +65,7 @@ fn random_data(multi: bool, seed: u64) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
             } else {
                 let mut p = pick(&mut rng, 0);
                 if !multi && p.is_empty() {
-                    p.push(names[4].to_string());
+                    p.push(NAMES[4].to_string());
                 }
                 p
             }
@@ -80,42 +75,25 @@ fn random_data(multi: bool, seed: u64) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
 }
 
 fn compare(multi: bool, seed: u64) {
-    let Some(py) = python() else {
+    let Some(py) = common::python_with("sklearn") else {
         return;
     };
     let (gold, pred) = random_data(multi, seed);
-    let mut tally = Tally::new(&[
-        "__label__a",
-        "__label__b",
-        "__label__c",
-        "__label__d",
-        "__label__e",
-    ]);
+    let mut tally = Tally::new(&NAMES);
     for (g, p) in gold.iter().zip(&pred) {
         tally.add(g, p);
     }
     let ours: Report = tally.report();
     assert_eq!(ours.multi_label, multi);
     let labels: Vec<String> = ours.labels.iter().map(|r| r.label.clone()).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("preds.json");
-    std::fs::write(
-        &input,
+    let dir = common::temp_dir();
+    let input = common::write(
+        dir.path(),
+        "preds.json",
         serde_json::json!({"labels": labels, "gold": gold, "pred": pred, "multi": multi})
             .to_string(),
-    )
-    .unwrap();
-    let out = Command::new(&py)
-        .args(["-c", SCRIPT])
-        .arg(&input)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
-    let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let theirs = common::python_json(&py, SCRIPT, [&input]);
     let rep = &theirs["report"];
     let close = |a: f64, b: &serde_json::Value, what: &str| {
         let b = b

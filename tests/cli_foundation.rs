@@ -1,55 +1,50 @@
 //! End-to-end tests of `preprocess` and `vocab`, including every bad input of the foundation.
 
+mod common;
+
 use assert_cmd::Command;
-use predicates::prelude::*;
 use std::io::Write;
 use std::path::Path;
 
-fn blazetext() -> Command {
-    Command::cargo_bin("blazetext").unwrap()
+use common::{arg, blazetext, fails, stdout, succeeds, temp_dir, write};
+
+/// `blazetext preprocess <input> -o <output>` (`-` for stdin or stdout), ready for more options.
+fn preprocess(input: &str, output: &str) -> Command {
+    let mut cmd = blazetext();
+    cmd.args(["preprocess", input, "-o", output]);
+    cmd
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
+/// `blazetext vocab build <input> -o <output>`, ready for more options.
+fn vocab_build(input: &Path, output: &Path) -> Command {
+    let mut cmd = blazetext();
+    cmd.args(["vocab", "build", arg(input), "-o", arg(output)]);
+    cmd
 }
 
 #[test]
 fn help_lists_every_command_with_examples() {
-    blazetext()
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("preprocess").and(predicate::str::contains("Examples:")));
+    let help = stdout(blazetext().arg("--help"));
+    assert!(
+        help.contains("preprocess") && help.contains("Examples:"),
+        "{help}"
+    );
 }
 
 #[test]
 fn preprocess_keeps_lines_labels_and_applies_every_stage() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let input = write(
         dir.path(),
         "in.txt",
-        "__label__Food The runners' CAFÉ was running!\n\nCats and dogs, 42 of them\n".as_bytes(),
+        "__label__Food The runners' CAFÉ was running!\n\nCats and dogs, 42 of them\n",
     );
     let output = dir.path().join("out.txt");
-    blazetext()
-        .args([
-            "preprocess",
-            input.to_str().unwrap(),
-            "-o",
-            output.to_str().unwrap(),
-        ])
-        .args([
-            "--stopwords",
-            "english",
-            "--stemmer",
-            "english",
-            "--numbers",
-            "replace",
-        ])
-        .assert()
-        .success();
+    succeeds(
+        preprocess(arg(&input), arg(&output))
+            .args(["--stopwords", "english", "--stemmer", "english"])
+            .args(["--numbers", "replace"]),
+    );
     assert_eq!(
         std::fs::read_to_string(&output).unwrap(),
         "__label__Food runner café run\n\ncat dog <num>\n"
@@ -58,90 +53,62 @@ fn preprocess_keeps_lines_labels_and_applies_every_stage() {
 
 #[test]
 fn preprocess_reads_stdin_and_gzip_and_reports_json() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(b"Zipped Text\n").unwrap();
-    let input = write(dir.path(), "in.txt.gz", &gz.finish().unwrap());
+    let input = write(dir.path(), "in.txt.gz", gz.finish().unwrap());
     let output = dir.path().join("out.txt");
-    blazetext()
-        .args([
-            "--json",
-            "preprocess",
-            input.to_str().unwrap(),
-            "-o",
-            output.to_str().unwrap(),
-        ])
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("\"lines\":1")
-                .and(predicate::str::contains("\"tokens_out\":2")),
-        );
+    let summary =
+        stdout(blazetext().args(["--json", "preprocess", arg(&input), "-o", arg(&output)]));
+    assert!(
+        summary.contains("\"lines\":1") && summary.contains("\"tokens_out\":2"),
+        "{summary}"
+    );
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "zipped text\n");
-    blazetext()
-        .args(["preprocess", "-", "-o", "-", "--tokenizer", "whitespace"])
-        .write_stdin("Keep, Case!\n")
-        .assert()
-        .success()
-        .stdout("Keep, Case!\n");
+    let text = stdout(
+        preprocess("-", "-")
+            .args(["--tokenizer", "whitespace"])
+            .write_stdin("Keep, Case!\n"),
+    );
+    assert_eq!(text, "Keep, Case!\n");
 }
 
 #[test]
 fn pipeline_config_round_trips() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = write(dir.path(), "in.txt", b"The Running Dogs\n");
+    let dir = temp_dir();
+    let input = write(dir.path(), "in.txt", "The Running Dogs\n");
     let config = dir.path().join("pipeline.json");
-    blazetext()
-        .args([
-            "preprocess",
-            input.to_str().unwrap(),
-            "-o",
-            "-",
-            "--stemmer",
-            "english",
-        ])
-        .args(["--save-pipeline-config", config.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout("the run dog\n");
-    blazetext()
-        .args([
-            "preprocess",
-            input.to_str().unwrap(),
-            "-o",
-            "-",
-            "--pipeline-config",
-            config.to_str().unwrap(),
-        ])
-        .assert()
-        .success()
-        .stdout("the run dog\n");
+    let saved = stdout(
+        preprocess(arg(&input), "-")
+            .args(["--stemmer", "english"])
+            .args(["--save-pipeline-config", arg(&config)]),
+    );
+    assert_eq!(saved, "the run dog\n");
+    let loaded = stdout(preprocess(arg(&input), "-").args(["--pipeline-config", arg(&config)]));
+    assert_eq!(loaded, "the run dog\n");
 }
 
 #[test]
 fn spelling_repair_reports_writes_and_applies_the_mapping() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let mut text = "the government will receive the letter\n".repeat(30);
     text.push_str("the goverment will recieve it\n");
-    let input = write(dir.path(), "in.txt", text.as_bytes());
+    let input = write(dir.path(), "in.txt", text);
     let mapping = dir.path().join("fixes.tsv");
     let config = dir.path().join("pipeline.json");
-    let out = blazetext()
-        .args([
-            "preprocess",
-            input.to_str().unwrap(),
-            "-o",
-            "-",
-            "--fix-spelling",
-        ])
-        .args(["--spelling-output", mapping.to_str().unwrap()])
-        .args(["--save-pipeline-config", config.to_str().unwrap()])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("2 rare token types"));
-    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let printed = succeeds(
+        preprocess(arg(&input), "-")
+            .arg("--fix-spelling")
+            .args(["--spelling-output", arg(&mapping)])
+            .args(["--save-pipeline-config", arg(&config)]),
+    );
+    assert!(
+        printed.stderr.contains("2 rare token types"),
+        "{}",
+        printed.stderr
+    );
     assert_eq!(
-        stdout.lines().last(),
+        printed.stdout.lines().last(),
         Some("the government will receive it")
     );
     let tsv = std::fs::read_to_string(&mapping).unwrap();
@@ -153,178 +120,114 @@ fn spelling_repair_reports_writes_and_applies_the_mapping() {
 
 #[test]
 fn vocab_build_show_and_prune() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let input = write(
         dir.path(),
         "in.txt",
-        b"__label__a red red blue\n__label__b red green\n",
+        "__label__a red red blue\n__label__b red green\n",
     );
     let vocab = dir.path().join("v.tsv");
-    blazetext()
-        .args([
-            "vocab",
-            "build",
-            input.to_str().unwrap(),
-            "-o",
-            vocab.to_str().unwrap(),
-        ])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("types\t3").and(predicate::str::contains("red\t3\t2")));
-    blazetext()
-        .args(["--json", "vocab", "show", vocab.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("\"tokens\":5"));
+    let built = stdout(&mut vocab_build(&input, &vocab));
+    assert!(
+        built.contains("types\t3") && built.contains("red\t3\t2"),
+        "{built}"
+    );
+    let shown = stdout(blazetext().args(["--json", "vocab", "show", arg(&vocab)]));
+    assert!(shown.contains("\"tokens\":5"), "{shown}");
     let pruned = dir.path().join("p.tsv");
-    blazetext()
-        .args([
-            "vocab",
-            "prune",
-            vocab.to_str().unwrap(),
-            "-o",
-            pruned.to_str().unwrap(),
-            "--min-count",
-            "2",
-        ])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("types\t1"));
-}
-
-/// Runs blazetext with `args` and checks that it fails with `code` and mentions each of `needles`.
-fn fails(args: &[&str], code: i32, needles: &[&str]) {
-    let assert = blazetext().args(args).assert().failure().code(code);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    for needle in needles {
-        assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
-    }
+    let summary = stdout(blazetext().args([
+        "vocab",
+        "prune",
+        arg(&vocab),
+        "-o",
+        arg(&pruned),
+        "--min-count",
+        "2",
+    ]));
+    assert!(summary.contains("types\t1"), "{summary}");
 }
 
 #[test]
 fn bad_inputs_get_clear_errors() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
-    let text = write(dir.path(), "ok.txt", b"some text\n");
-    let text = text.to_str().unwrap();
+    let text = write(dir.path(), "ok.txt", "some text\n");
+    let text = arg(&text);
+    let out = d("o");
     fails(
-        &["preprocess", &d("missing.txt"), "-o", &d("o")],
+        &mut preprocess(&d("missing.txt"), &out),
         1,
         &["missing.txt", "no such file"],
     );
     std::fs::create_dir(dir.path().join("emptydir")).unwrap();
     write(&dir.path().join("emptydir"), "image.png", b"\x89PNG\0\0\0");
     fails(
-        &["preprocess", &d("emptydir"), "-o", &d("o")],
+        &mut preprocess(&d("emptydir"), &out),
         1,
         &["emptydir", "no non-empty text files"],
     );
-    write(dir.path(), "empty.txt", b"");
+    write(dir.path(), "empty.txt", "");
     fails(
-        &["preprocess", &d("empty.txt"), "-o", &d("o")],
+        &mut preprocess(&d("empty.txt"), &out),
         1,
         &["empty.txt", "empty"],
     );
-    write(dir.path(), "binary.bin", b"\x7fELF\x02\x01\x01\0\0\0\0");
+    let binary = write(dir.path(), "binary.bin", b"\x7fELF\x02\x01\x01\0\0\0\0");
     fails(
-        &["vocab", "build", &d("binary.bin"), "-o", &d("o")],
+        &mut vocab_build(&binary, Path::new(&out)),
         1,
         &["binary.bin", "binary"],
     );
     fails(
-        &[
-            "preprocess",
-            text,
-            "-o",
-            &d("o"),
-            "--stopwords-file",
-            &d("nostop.txt"),
-        ],
+        preprocess(text, &out).args(["--stopwords-file", &d("nostop.txt")]),
         1,
         &["nostop.txt"],
     );
     fails(
-        &["preprocess", text, "-o", &d("o"), "--stemmer", "elvish"],
+        preprocess(text, &out).args(["--stemmer", "elvish"]),
         2,
         &["elvish", "english", "russian"],
     );
     fails(
-        &["preprocess", text, "-o", &d("o"), "--stopwords", "elvish"],
+        preprocess(text, &out).args(["--stopwords", "elvish"]),
         2,
         &["elvish", "english"],
     );
     fails(
-        &["vocab", "build", text, "-o", &d("o"), "--min-count", "0"],
+        vocab_build(Path::new(text), Path::new(&out)).args(["--min-count", "0"]),
         2,
         &["--min-count"],
     );
     fails(
-        &[
-            "preprocess",
-            text,
-            "-o",
-            &d("o"),
-            "--min-token-length",
-            "5",
-            "--max-token-length",
-            "2",
-        ],
+        preprocess(text, &out).args(["--min-token-length", "5", "--max-token-length", "2"]),
         2,
         &["--min-token-length"],
     );
     fails(
-        &[
-            "preprocess",
-            text,
-            "-o",
-            &d("o"),
-            "--tokenizer",
-            "whitespace",
-            "--keep-punctuation",
-        ],
+        preprocess(text, &out).args(["--tokenizer", "whitespace", "--keep-punctuation"]),
         2,
         &["--keep-punctuation"],
     );
     fails(
-        &[
-            "preprocess",
-            text,
-            "-o",
-            &d("o"),
-            "--lowercase",
-            "--no-lowercase",
-        ],
+        preprocess(text, &out).args(["--lowercase", "--no-lowercase"]),
         2,
         &["cannot be used with"],
     );
     fails(
-        &[
-            "preprocess",
-            text,
-            "-o",
-            &d("o"),
-            "--tokenizer",
-            "hf:/no/tokenizer.json",
-        ],
+        preprocess(text, &out).args(["--tokenizer", "hf:/no/tokenizer.json"]),
         1,
         &["/no/tokenizer.json"],
     );
     fails(
-        &["preprocess", text, "-o", &d("no/such/dir/out.txt")],
+        &mut preprocess(text, &d("no/such/dir/out.txt")),
         1,
         &["does not exist"],
     );
-    fails(&["preprocess", "-", "-o", &d("o")], 1, &["empty"]);
+    fails(&mut preprocess("-", &out), 1, &["empty"]);
     // Nothing a user had is lost: a failed run leaves an existing output untouched.
-    let existing = write(dir.path(), "keep.txt", b"precious\n");
+    let existing = write(dir.path(), "keep.txt", "precious\n");
     fails(
-        &[
-            "preprocess",
-            &d("missing.txt"),
-            "-o",
-            existing.to_str().unwrap(),
-        ],
+        &mut preprocess(&d("missing.txt"), arg(&existing)),
         1,
         &["missing.txt"],
     );
@@ -333,44 +236,35 @@ fn bad_inputs_get_clear_errors() {
 
 #[test]
 fn invalid_utf8_is_replaced_counted_and_located() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let input = write(dir.path(), "latin1.txt", b"caf\xe9 ok\nfine\n");
-    blazetext()
-        .args(["preprocess", input.to_str().unwrap(), "-o", "-"])
-        .assert()
-        .success()
-        .stdout("caf \u{fffd} ok\nfine\n")
-        .stderr(
-            predicate::str::contains("latin1.txt").and(predicate::str::contains("byte offset 3")),
-        );
+    let printed = succeeds(&mut preprocess(arg(&input), "-"));
+    assert_eq!(printed.stdout, "caf \u{fffd} ok\nfine\n");
+    assert!(
+        printed.stderr.contains("latin1.txt") && printed.stderr.contains("byte offset 3"),
+        "{}",
+        printed.stderr
+    );
 }
 
 #[test]
 fn a_fifty_megabyte_line_works() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let mut text = "word ".repeat(10 << 20);
     text.push_str("\nnext line\n");
-    let input = write(dir.path(), "huge.txt", text.as_bytes());
-    blazetext()
-        .args([
-            "--json",
-            "vocab",
-            "build",
-            input.to_str().unwrap(),
-            "-o",
-            dir.path().join("v.tsv").to_str().unwrap(),
-        ])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(format!(
-            "\"tokens\":{}",
-            (10 << 20) + 2
-        )));
+    let input = write(dir.path(), "huge.txt", text);
+    let vocab = dir.path().join("v.tsv");
+    let summary =
+        stdout(blazetext().args(["--json", "vocab", "build", arg(&input), "-o", arg(&vocab)]));
+    assert!(
+        summary.contains(&format!("\"tokens\":{}", (10 << 20) + 2)),
+        "{summary}"
+    );
 }
 
 #[test]
 fn hugging_face_tokenizer_files_are_used_and_stored() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     // A WordPiece tokenizer.json as the Hugging Face libraries write it.
     let json = write(
         dir.path(),
@@ -381,32 +275,17 @@ fn hugging_face_tokenizer_files_are_used_and_stored() {
             "continuing_subword_prefix": "##", "max_input_chars_per_word": 100,
             "vocab": {"[UNK]": 0, "play": 1, "##ing": 2, "##ed": 3, "the": 4, "game": 5}}}"###,
     );
-    let input = write(
-        dir.path(),
-        "in.txt",
-        b"__label__x the game playing played\n",
-    );
+    let input = write(dir.path(), "in.txt", "__label__x the game playing played\n");
     let config = dir.path().join("pipeline.json");
     let spec = format!("hf:{}", json.display());
-    blazetext()
-        .args([
-            "preprocess",
-            input.to_str().unwrap(),
-            "-o",
-            "-",
-            "--tokenizer",
-            &spec,
-        ])
-        .args(["--save-pipeline-config", config.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout("__label__x the game play ##ing play ##ed\n");
+    let tokens = stdout(
+        preprocess(arg(&input), "-")
+            .args(["--tokenizer", &spec])
+            .args(["--save-pipeline-config", arg(&config)]),
+    );
+    assert_eq!(tokens, "__label__x the game play ##ing play ##ed\n");
     // The tokenizer is stored in the pipeline: it still works after the file is gone.
     std::fs::remove_file(&json).unwrap();
-    blazetext()
-        .args(["preprocess", input.to_str().unwrap(), "-o", "-"])
-        .args(["--pipeline-config", config.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout("__label__x the game play ##ing play ##ed\n");
+    let tokens = stdout(preprocess(arg(&input), "-").args(["--pipeline-config", arg(&config)]));
+    assert_eq!(tokens, "__label__x the game play ##ing play ##ed\n");
 }

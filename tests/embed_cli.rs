@@ -1,56 +1,15 @@
 //! End-to-end tests of `blazetext train` for word embeddings on tiny generated corpora.
 
-use std::path::{Path, PathBuf};
-use std::process::Command as StdCommand;
+mod common;
+
+use std::path::Path;
 
 use assert_cmd::Command;
-use predicates::prelude::*;
 
-fn blazetext() -> Command {
-    Command::cargo_bin("blazetext").unwrap()
-}
-
-/// A corpus where words of group `a*` only co-occur with each other, and likewise `b*`.
-fn two_topic_corpus(dir: &Path, lines: usize) -> PathBuf {
-    let mut text = String::new();
-    let mut state = 12345u64;
-    let mut next = || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) as usize
-    };
-    for i in 0..lines {
-        let group = if i % 2 == 0 { "a" } else { "b" };
-        let words: Vec<String> = (0..12).map(|_| format!("{group}{}", next() % 8)).collect();
-        text.push_str(&words.join(" "));
-        text.push('\n');
-    }
-    let path = dir.join("corpus.txt");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn read_vec(path: &Path) -> Vec<(String, Vec<f32>)> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<usize> = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .map(|x| x.parse().unwrap())
-        .collect();
-    let rows: Vec<(String, Vec<f32>)> = lines
-        .map(|l| {
-            let mut parts = l.split(' ');
-            let w = parts.next().unwrap().to_string();
-            (w, parts.map(|x| x.parse().unwrap()).collect())
-        })
-        .collect();
-    assert_eq!(rows.len(), header[0]);
-    assert!(rows.iter().all(|(_, v)| v.len() == header[1]));
-    rows
-}
+use common::{
+    blazetext, fails, fasttext_cli, read_json, read_vec, stdout, succeeds, temp_dir, train,
+    two_topic_corpus, vector_rows, write,
+};
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
     let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
@@ -77,42 +36,22 @@ fn topic_margin(vectors: &[(String, Vec<f32>)]) -> f32 {
     same / ns as f32 - diff / nd as f32
 }
 
-fn train_args(corpus: &Path, prefix: &Path, mode: &str) -> Vec<String> {
-    seeded_args(corpus, prefix, mode, "7")
+/// [`train`] with small, quiet, single-thread settings and the given seed.
+fn seeded(mode: &str, corpus: &Path, prefix: &Path, seed: &str) -> Command {
+    let mut cmd = train(mode, corpus, prefix);
+    cmd.args(["--dim", "16", "--min-count", "1", "--epochs", "3"])
+        .args(["--threads", "1", "--seed", seed, "-t", "0", "--quiet"]);
+    cmd
 }
 
-fn seeded_args(corpus: &Path, prefix: &Path, mode: &str, seed: &str) -> Vec<String> {
-    [
-        "train",
-        "--mode",
-        mode,
-        "--dim",
-        "16",
-        "--min-count",
-        "1",
-        "--epochs",
-        "3",
-        "--threads",
-        "1",
-        "--seed",
-        seed,
-        "-t",
-        "0",
-        "--quiet",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain([
-        corpus.display().to_string(),
-        "-o".into(),
-        prefix.display().to_string(),
-    ])
-    .collect()
+/// [`seeded`] with seed 7.
+fn small(mode: &str, corpus: &Path, prefix: &Path) -> Command {
+    seeded(mode, corpus, prefix, "7")
 }
 
 #[test]
 fn every_mode_learns_co_occurrence() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let corpus = two_topic_corpus(dir.path(), 600);
     for (mode, extra) in [
         ("skipgram", vec![]),
@@ -122,11 +61,7 @@ fn every_mode_learns_co_occurrence() {
         ("skipgram", vec!["--subwords", "--buckets", "1000"]),
     ] {
         let prefix = dir.path().join(format!("m-{mode}-{}", extra.len()));
-        blazetext()
-            .args(train_args(&corpus, &prefix, mode))
-            .args(&extra)
-            .assert()
-            .success();
+        succeeds(small(mode, &corpus, &prefix).args(&extra));
         let vectors = read_vec(&prefix.with_extension("vec"));
         assert_eq!(vectors.len(), 16);
         let margin = topic_margin(&vectors);
@@ -140,15 +75,12 @@ fn every_mode_learns_co_occurrence() {
 
 #[test]
 fn single_thread_runs_are_bit_identical() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let corpus = two_topic_corpus(dir.path(), 200);
     let (p1, p2) = (dir.path().join("r1"), dir.path().join("r2"));
+    let subwords = ["--subwords", "--buckets", "500"];
     for p in [&p1, &p2] {
-        blazetext()
-            .args(train_args(&corpus, p, "skipgram"))
-            .args(["--subwords", "--buckets", "500"])
-            .assert()
-            .success();
+        succeeds(small("skipgram", &corpus, p).args(subwords));
     }
     for ext in ["bin", "vec"] {
         let a = std::fs::read(p1.with_extension(ext)).unwrap();
@@ -156,11 +88,7 @@ fn single_thread_runs_are_bit_identical() {
         assert!(a == b, ".{ext} files differ between identical seeded runs");
     }
     let p3 = dir.path().join("r3");
-    blazetext()
-        .args(seeded_args(&corpus, &p3, "skipgram", "8"))
-        .args(["--subwords", "--buckets", "500"])
-        .assert()
-        .success();
+    succeeds(seeded("skipgram", &corpus, &p3, "8").args(subwords));
     assert_ne!(
         std::fs::read(p1.with_extension("vec")).unwrap(),
         std::fs::read(p3.with_extension("vec")).unwrap()
@@ -169,30 +97,15 @@ fn single_thread_runs_are_bit_identical() {
 
 #[test]
 fn manifest_records_settings_and_figures() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let corpus = two_topic_corpus(dir.path(), 100);
     let prefix = dir.path().join("m");
-    let out = blazetext()
-        .args(train_args(&corpus, &prefix, "cbow"))
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let last = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
-    let summary: serde_json::Value = serde_json::from_str(&last).unwrap();
+    let out = stdout(small("cbow", &corpus, &prefix).arg("--json"));
+    let summary: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
     assert_eq!(summary["event"], "summary");
     assert_eq!(summary["words"], 16);
     assert_eq!(summary["tokens"], 3 * 100 * 12);
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(prefix.with_extension("json")).unwrap())
-            .unwrap();
+    let manifest = read_json(&prefix.with_extension("json"));
     assert_eq!(manifest["kind"], "embeddings");
     assert_eq!(manifest["hyperparameters"]["mode"], "cbow");
     assert_eq!(manifest["hyperparameters"]["vector_dim"], 16);
@@ -203,99 +116,69 @@ fn manifest_records_settings_and_figures() {
 
 #[test]
 fn stdin_and_sagemaker_hyperparameters() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let corpus = two_topic_corpus(dir.path(), 100);
-    let hp = dir.path().join("hp.json");
-    std::fs::write(
-        &hp,
+    let hp = write(
+        dir.path(),
+        "hp.json",
         r#"{"mode": "batch_skipgram", "vector_dim": "8", "epochs": "2", "min_count": "1",
             "batch_size": "4", "evaluation": "False"}"#,
-    )
-    .unwrap();
+    );
     let prefix = dir.path().join("hp");
-    blazetext()
-        .args(["train", "-", "-o"])
-        .arg(&prefix)
-        .args([
-            "--hyperparameters",
-            hp.to_str().unwrap(),
-            "--vector-dim",
-            "12",
-            "--quiet",
-        ])
-        .pipe_stdin(&corpus)
-        .unwrap()
-        .assert()
-        .success();
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(prefix.with_extension("json")).unwrap())
-            .unwrap();
+    succeeds(
+        blazetext()
+            .args(["train", "-", "-o"])
+            .arg(&prefix)
+            .arg("--hyperparameters")
+            .arg(&hp)
+            .args(["--vector-dim", "12", "--quiet"])
+            .pipe_stdin(&corpus)
+            .unwrap(),
+    );
+    let manifest = read_json(&prefix.with_extension("json"));
     let h = &manifest["hyperparameters"];
     assert_eq!(h["mode"], "batch_skipgram");
     assert_eq!(h["vector_dim"], 12, "the explicit flag wins");
     assert_eq!(h["epochs"], 2);
     assert_eq!(h["batch_size"], 4);
 
-    blazetext()
-        .args(["train", "--mode", "cbow"])
-        .arg(&corpus)
-        .args(["-o", "x", "--hyperparameters", r#"{"vector_size": "100"}"#])
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("unknown hyperparameter \"vector_size\"")
-                .and(predicate::str::contains("vector_dim")),
-        );
+    fails(
+        train("cbow", &corpus, Path::new("x"))
+            .args(["--hyperparameters", r#"{"vector_size": "100"}"#]),
+        2,
+        &["unknown hyperparameter \"vector_size\"", "vector_dim"],
+    );
 }
 
 #[test]
 fn empty_corpus_is_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let empty = dir.path().join("empty.txt");
-    std::fs::write(&empty, "").unwrap();
-    blazetext()
-        .args(["train", "--mode", "skipgram"])
-        .arg(&empty)
-        .arg("-o")
-        .arg(dir.path().join("m"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("empty.txt").and(predicate::str::contains("empty")));
-    let blank = dir.path().join("blank.txt");
-    std::fs::write(&blank, "\n \n.,;\n").unwrap();
-    blazetext()
-        .args(["train", "--mode", "skipgram"])
-        .arg(&blank)
-        .arg("-o")
-        .arg(dir.path().join("m"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("no words"));
+    let dir = temp_dir();
+    let model = dir.path().join("m");
+    let empty = write(dir.path(), "empty.txt", "");
+    fails(
+        &mut train("skipgram", &empty, &model),
+        1,
+        &["empty.txt", "empty"],
+    );
+    let blank = write(dir.path(), "blank.txt", "\n \n.,;\n");
+    fails(&mut train("skipgram", &blank, &model), 1, &["no words"]);
     assert!(!dir.path().join("m.bin").exists());
 }
 
 #[test]
 fn nothing_above_min_count_says_how_many_types() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("rare.txt");
-    std::fs::write(&corpus, "one two three\nfour five one\n").unwrap();
-    blazetext()
-        .args(["train", "--mode", "cbow", "--min-count", "5"])
-        .arg(&corpus)
-        .arg("-o")
-        .arg(dir.path().join("m"))
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("5 distinct word types")
-                .and(predicate::str::contains("lower --min-count"))
-                .and(predicate::str::contains("rare.txt")),
-        );
+    let dir = temp_dir();
+    let corpus = write(dir.path(), "rare.txt", "one two three\nfour five one\n");
+    fails(
+        train("cbow", &corpus, &dir.path().join("m")).args(["--min-count", "5"]),
+        1,
+        &["5 distinct word types", "lower --min-count", "rare.txt"],
+    );
 }
 
 #[test]
 fn nonsense_hyperparameters_are_usage_errors() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let corpus = two_topic_corpus(dir.path(), 10);
     for (flags, needle) in [
         (vec!["--vector-dim", "0"], "--vector-dim"),
@@ -308,98 +191,56 @@ fn nonsense_hyperparameters_are_usage_errors() {
         (vec!["--learning-rate=-0.5"], "--learning-rate"),
         (vec!["--loss", "softmax"], "supervised"),
     ] {
-        blazetext()
-            .args(["train", "--mode", "skipgram"])
-            .arg(&corpus)
-            .args(["-o", dir.path().join("m").to_str().unwrap()])
-            .args(&flags)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains(needle));
+        fails(
+            train("skipgram", &corpus, &dir.path().join("m")).args(&flags),
+            2,
+            &[needle],
+        );
     }
-    blazetext()
-        .arg("train")
-        .arg(&corpus)
-        .args(["-o", "m"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--mode"));
+    fails(
+        blazetext().arg("train").arg(&corpus).args(["-o", "m"]),
+        2,
+        &["--mode"],
+    );
 }
 
 #[test]
 fn output_folder_must_exist() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let corpus = two_topic_corpus(dir.path(), 10);
-    blazetext()
-        .args(["train", "--mode", "skipgram", "--min-count", "1"])
-        .arg(&corpus)
-        .arg("-o")
-        .arg(dir.path().join("missing/sub/model"))
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("missing/sub").and(predicate::str::contains("does not exist")),
-        );
+    fails(
+        train("skipgram", &corpus, &dir.path().join("missing/sub/model"))
+            .args(["--min-count", "1"]),
+        2,
+        &["missing/sub", "does not exist"],
+    );
 }
 
 #[test]
 fn fasttext_reads_our_bin() {
-    if StdCommand::new("fasttext").arg("help").output().is_err() {
-        eprintln!("skipping: the fasttext CLI is not installed");
+    let Some(fasttext) = fasttext_cli() else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
+    };
+    let dir = temp_dir();
     let corpus = two_topic_corpus(dir.path(), 100);
     let prefix = dir.path().join("ft");
-    blazetext()
-        .args(train_args(&corpus, &prefix, "skipgram"))
-        .args(["--subwords", "--buckets", "1000"])
-        .assert()
-        .success();
-    let out = StdCommand::new("fasttext")
-        .arg("print-word-vectors")
-        .arg(prefix.with_extension("bin"))
-        .stdin(
-            std::fs::File::open({
-                let q = dir.path().join("q.txt");
-                std::fs::write(&q, "a3\nzzz\n").unwrap();
-                q
-            })
-            .unwrap(),
-        )
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeds(small("skipgram", &corpus, &prefix).args(["--subwords", "--buckets", "1000"]));
+    let text = stdout(
+        Command::new(fasttext)
+            .arg("print-word-vectors")
+            .arg(prefix.with_extension("bin"))
+            .write_stdin("a3\nzzz\n"),
     );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let ft: Vec<f32> = text
-        .lines()
-        .next()
-        .unwrap()
-        .split_whitespace()
-        .skip(1)
-        .map(|x| x.parse().unwrap())
-        .collect();
+    let theirs = vector_rows(&text, true);
     let ours = read_vec(&prefix.with_extension("vec"))
         .into_iter()
         .find(|(w, _)| w == "a3")
         .unwrap()
         .1;
-    assert_eq!(ft.len(), ours.len());
-    for (x, y) in ft.iter().zip(&ours) {
+    assert_eq!(theirs[0].len(), ours.len());
+    for (x, y) in theirs[0].iter().zip(&ours) {
         assert!((x - y).abs() < 1e-4, "fastText {x} vs blazetext {y}");
     }
     // An unseen word gets a non-zero vector from its n-grams in fastText too.
-    let oov: Vec<f32> = text
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .skip(1)
-        .map(|x| x.parse().unwrap())
-        .collect();
-    assert!(oov.iter().any(|&x| x != 0.0));
+    assert!(theirs[1].iter().any(|&x| x != 0.0));
 }

@@ -5,28 +5,20 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use assert_cmd::Command;
 use blazetext::io::{
     fasttext::VERSION, word2vec, FastTextArgs, FastTextFile, Loss, ModelName, WordVectorModel,
 };
 use blazetext::matrix::Matrix;
 
-use common::{entries, floats, synthetic_skipgram};
-
-fn fasttext_cli() -> Option<&'static str> {
-    let path = "/usr/bin/fasttext";
-    if Path::new(path).exists() {
-        Some(path)
-    } else {
-        eprintln!("skipping: the fasttext CLI is not installed (apt-get install fasttext)");
-        None
-    }
-}
+use common::{
+    entries, fasttext_cli, floats, lcg, stdout, synthetic_skipgram, temp_dir, vector_rows,
+};
 
 #[test]
 fn round_trip_is_identical() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = dir.path().join("m.bin");
     let model = synthetic_skipgram();
     model.write(&path).unwrap();
@@ -38,7 +30,7 @@ fn round_trip_is_identical() {
 
 #[test]
 fn supervised_round_trip_keeps_labels() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = dir.path().join("sup.bin");
     let words = entries(&["</s>", "good", "bad"]);
     let labels = entries(&["__label__pos", "__label__neg"]);
@@ -66,7 +58,7 @@ fn supervised_round_trip_keeps_labels() {
 
 #[test]
 fn writer_refuses_inconsistent_shapes_and_missing_folders() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let mut model = synthetic_skipgram();
     model.input = Matrix::zeros(5, 8);
     let e = model
@@ -82,7 +74,7 @@ fn writer_refuses_inconsistent_shapes_and_missing_folders() {
 }
 
 fn written() -> (tempfile::TempDir, PathBuf, Vec<u8>) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = dir.path().join("m.bin");
     synthetic_skipgram().write(&path).unwrap();
     let bytes = std::fs::read(&path).unwrap();
@@ -134,7 +126,7 @@ fn quantized_models_are_refused() {
 
 #[test]
 fn other_formats_are_named() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = dir.path().join("x.bin");
     let cases: Vec<(Vec<u8>, &str)> = vec![
         (b"2 3\na 1 2 3\nb 4 5 6\n".to_vec(), "word2vec text file"),
@@ -182,58 +174,55 @@ fn corrupt_dictionary_is_reported() {
 // ---------------------------------------------------------------------------------------------
 // Compatibility with the fastText CLI.
 
-/// A small corpus with non-ASCII words, so that subword hashing of multi-byte characters
-/// is exercised.
-fn corpus(path: &Path) {
+/// Writes `dir/corpus.txt`, a small corpus with non-ASCII words, so that subword hashing of
+/// multi-byte characters is exercised.
+fn corpus(dir: &Path) -> PathBuf {
     let vocab = [
         "the", "cat", "sat", "on", "mat", "naïve", "café", "über", "日本", "東京", "dog", "ran",
         "fast", "slow", "and", "ça",
     ];
-    let mut s = 7u64;
-    let mut text = String::new();
-    for _ in 0..400 {
-        for j in 0..12 {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            if j > 0 {
-                text.push(' ');
-            }
-            text.push_str(vocab[(s >> 33) as usize % vocab.len()]);
-        }
-        text.push('\n');
-    }
-    std::fs::write(path, text).unwrap();
-}
-
-/// Parses `fasttext print-word-vectors` / `print-sentence-vectors` output (one line per input
-/// line; a word then values, or just values).
-fn parse_vectors(out: &[u8], with_word: bool) -> Vec<Vec<f32>> {
-    String::from_utf8_lossy(out)
-        .lines()
-        .map(|l| {
-            let parts = l.split_whitespace().skip(usize::from(with_word));
-            parts.map(|x| x.parse().unwrap()).collect()
+    let mut next = lcg(7);
+    let lines: Vec<String> = (0..400)
+        .map(|_| {
+            let words: Vec<&str> = (0..12)
+                .map(|_| vocab[(next() >> 33) as usize % vocab.len()])
+                .collect();
+            words.join(" ")
         })
-        .collect()
+        .collect();
+    common::write_lines(dir, "corpus.txt", &lines)
 }
 
-fn run_with_stdin(cmd: &mut Command, input: &str) -> Vec<u8> {
-    use std::io::Write;
-    let mut child = cmd
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{cmd:?} failed");
-    out.stdout
+/// Trains `<fasttext> <command> -input <input> -output <prefix> <options…>` quietly; returns the
+/// `.bin` path.
+fn fasttext_train(
+    fasttext: &str,
+    command: &str,
+    input: &Path,
+    prefix: &Path,
+    options: &str,
+) -> PathBuf {
+    stdout(
+        Command::new(fasttext)
+            .args([command, "-input"])
+            .arg(input)
+            .arg("-output")
+            .arg(prefix)
+            .args(options.split_whitespace())
+            .args(["-verbose", "0"]),
+    );
+    prefix.with_extension("bin")
+}
+
+/// Runs `<fasttext> <command> <model> [extra…]` on `input`; returns what it prints.
+fn fasttext_on(fasttext: &str, command: &str, model: &Path, extra: &[&str], input: &str) -> String {
+    stdout(
+        Command::new(fasttext)
+            .arg(command)
+            .arg(model)
+            .args(extra)
+            .write_stdin(input),
+    )
 }
 
 fn assert_close(a: &[f32], b: &[f32], what: &str) {
@@ -250,11 +239,14 @@ fn assert_close(a: &[f32], b: &[f32], what: &str) {
 const QUERY_WORDS: [&str; 7] = ["the", "naïve", "日本", "ça", "naïveté", "東京都", "xyzzy"];
 
 fn check_word_vectors(fasttext: &str, bin: &Path, model: &WordVectorModel) {
-    let out = run_with_stdin(
-        Command::new(fasttext).arg("print-word-vectors").arg(bin),
+    let out = fasttext_on(
+        fasttext,
+        "print-word-vectors",
+        bin,
+        &[],
         &QUERY_WORDS.join("\n"),
     );
-    let theirs = parse_vectors(&out, true);
+    let theirs = vector_rows(&out, true);
     assert_eq!(theirs.len(), QUERY_WORDS.len());
     for (w, v) in QUERY_WORDS.iter().zip(&theirs) {
         assert_close(&model.word_vector(w).unwrap(), v, w);
@@ -266,23 +258,16 @@ fn fasttext_bin_loads_with_identical_vectors() {
     let Some(fasttext) = fasttext_cli() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let text = dir.path().join("corpus.txt");
-    corpus(&text);
+    let dir = temp_dir();
+    let text = corpus(dir.path());
     let prefix = dir.path().join("ft");
-    let status = Command::new(fasttext)
-        .args(["skipgram", "-input"])
-        .arg(&text)
-        .arg("-output")
-        .arg(&prefix)
-        .args([
-            "-dim", "10", "-minn", "2", "-maxn", "4", "-bucket", "5000", "-epoch", "1",
-        ])
-        .args(["-minCount", "1", "-thread", "1", "-verbose", "0"])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let bin = prefix.with_extension("bin");
+    let bin = fasttext_train(
+        fasttext,
+        "skipgram",
+        &text,
+        &prefix,
+        "-dim 10 -minn 2 -maxn 4 -bucket 5000 -epoch 1 -minCount 1 -thread 1",
+    );
     let file = FastTextFile::read(&bin).unwrap();
     assert_eq!(file.args.model, ModelName::Skipgram);
     assert_eq!(
@@ -309,13 +294,14 @@ fn fasttext_bin_loads_with_identical_vectors() {
 
     // Sentence vectors (average of unit word vectors).
     let lines = ["the cat sat on the mat", "naïve café über 東京都"];
-    let out = run_with_stdin(
-        Command::new(fasttext)
-            .arg("print-sentence-vectors")
-            .arg(&bin),
+    let out = fasttext_on(
+        fasttext,
+        "print-sentence-vectors",
+        &bin,
+        &[],
         &lines.join("\n"),
     );
-    for (line, v) in lines.iter().zip(parse_vectors(&out, false)) {
+    for (line, v) in lines.iter().zip(vector_rows(&out, false)) {
         assert_close(&model.sentence_vector(line.split_whitespace()), &v, line);
     }
 }
@@ -325,7 +311,7 @@ fn blazetext_bin_is_read_by_fasttext() {
     let Some(fasttext) = fasttext_cli() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let bin = dir.path().join("ours.bin");
     let file = synthetic_skipgram();
     file.write(&bin).unwrap();
@@ -338,80 +324,45 @@ fn supervised_bin_rewritten_by_blazetext_predicts_like_fasttext() {
     let Some(fasttext) = fasttext_cli() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let train = dir.path().join("train.txt");
-    let mut text = String::new();
-    for i in 0..300 {
-        let (label, words) = if i % 2 == 0 {
-            ("good", "great lovely fine naïve")
-        } else {
-            ("bad", "awful poor dreadful 悪い")
-        };
-        text.push_str(&format!("__label__{label} {words} item{}\n", i % 17));
-    }
-    std::fs::write(&train, text).unwrap();
+    let dir = temp_dir();
+    let lines: Vec<String> = (0..300)
+        .map(|i| {
+            let (label, words) = if i % 2 == 0 {
+                ("good", "great lovely fine naïve")
+            } else {
+                ("bad", "awful poor dreadful 悪い")
+            };
+            format!("__label__{label} {words} item{}", i % 17)
+        })
+        .collect();
+    let train = common::write_lines(dir.path(), "train.txt", &lines);
     let prefix = dir.path().join("sup");
-    let status = Command::new(fasttext)
-        .args(["supervised", "-input"])
-        .arg(&train)
-        .arg("-output")
-        .arg(&prefix)
-        .args([
-            "-dim",
-            "5",
-            "-wordNgrams",
-            "2",
-            "-bucket",
-            "1000",
-            "-minn",
-            "2",
-            "-maxn",
-            "3",
-        ])
-        .args(["-epoch", "5", "-thread", "1", "-verbose", "0"])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let bin = prefix.with_extension("bin");
+    let bin = fasttext_train(
+        fasttext,
+        "supervised",
+        &train,
+        &prefix,
+        "-dim 5 -wordNgrams 2 -bucket 1000 -minn 2 -maxn 3 -epoch 5 -thread 1",
+    );
     let file = FastTextFile::read(&bin).unwrap();
     assert_eq!(file.args.model, ModelName::Supervised);
     assert_eq!(file.labels.len(), 2);
     let ours = dir.path().join("ours.bin");
     file.write(&ours).unwrap();
     let test_lines = "great lovely stuff\nawful 悪い thing item3\nnothing known here\n";
-    let predict = |model: &Path| {
-        run_with_stdin(
-            Command::new(fasttext)
-                .arg("predict-prob")
-                .arg(model)
-                .args(["-", "2"]),
-            test_lines,
-        )
-    };
+    let predict =
+        |model: &Path| fasttext_on(fasttext, "predict-prob", model, &["-", "2"], test_lines);
     assert_eq!(predict(&bin), predict(&ours));
 
     // Sentence vectors of a supervised model: rows of words, n-grams, word n-grams and </s>.
     let model = WordVectorModel::load(&bin).unwrap();
-    let out = run_with_stdin(
-        Command::new(fasttext)
-            .arg("print-sentence-vectors")
-            .arg(&bin),
-        test_lines,
-    );
-    for (line, v) in test_lines.lines().zip(parse_vectors(&out, false)) {
+    let out = fasttext_on(fasttext, "print-sentence-vectors", &bin, &[], test_lines);
+    for (line, v) in test_lines.lines().zip(vector_rows(&out, false)) {
         assert_close(&model.sentence_vector(line.split_whitespace()), &v, line);
     }
 
     // A quantized model (.ftz) is refused with a clear message.
-    let status = Command::new(fasttext)
-        .args(["quantize", "-input"])
-        .arg(&train)
-        .arg("-output")
-        .arg(&prefix)
-        .args(["-verbose", "0"])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    fasttext_train(fasttext, "quantize", &train, &prefix, "");
     let e = FastTextFile::read(&prefix.with_extension("ftz"))
         .unwrap_err()
         .to_string();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::process::Command;
+use std::ffi::OsStr;
 
 use blazetext::io::{word2vec, WordVectorModel};
 
@@ -26,10 +26,6 @@ out = {
 print(json.dumps(out))
 "#;
 
-fn python_with_gensim() -> Option<String> {
-    common::python_with("gensim")
-}
-
 fn close(a: &[f32], b: &[f64], what: &str) {
     assert_eq!(a.len(), b.len(), "{what}");
     for (x, y) in a.iter().zip(b) {
@@ -39,10 +35,10 @@ fn close(a: &[f32], b: &[f64], what: &str) {
 
 #[test]
 fn gensim_reads_bin_vec_and_word2vec_binary() {
-    let Some(python) = python_with_gensim() else {
+    let Some(python) = common::python_with("gensim") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::temp_dir();
     let d = dir.path();
     let (bin, vec, w2v) = (d.join("m.bin"), d.join("m.vec"), d.join("m.w2v"));
     common::synthetic_skipgram().write(&bin).unwrap();
@@ -52,18 +48,12 @@ fn gensim_reads_bin_vec_and_word2vec_binary() {
     word2vec::write_binary(&w2v, ours.words(), &vectors).unwrap();
 
     let queries = ["the", "naïve", "日本", "naïveté", "東京", "unseen"];
-    let out = Command::new(&python)
-        .args(["-c", SCRIPT])
-        .args([&bin, &vec, &w2v].map(|p| p.as_os_str()))
-        .args(queries)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "gensim failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let paths = [&bin, &vec, &w2v].map(|p| p.as_os_str());
+    let json = common::python_json(
+        &python,
+        SCRIPT,
+        paths.into_iter().chain(queries.map(OsStr::new)),
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let vec_of = |v: &serde_json::Value| -> Vec<f64> {
         v.as_array()
             .unwrap()

@@ -2,6 +2,8 @@
 //! [NFKC, Lowercase] + [Whitespace, Punctuation] (minus punctuation tokens when they are dropped).
 //! The `tokenizers` crate itself is the oracle.
 
+mod common;
+
 use blazetext::text::Pipeline;
 use proptest::prelude::*;
 use tokenizers::normalizers::{Lowercase, NFKC};
@@ -112,14 +114,10 @@ proptest! {
 /// A few MB of real text, when the shared corpora are present beside the project.
 #[test]
 fn wikipedia_sample() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpora/enwiki_sample/enwiki_paragraphs.txt"
-    );
-    let Ok(file) = std::fs::File::open(path) else {
-        println!("skipped: {path} is not present");
+    let Some(path) = common::shared_corpus("enwiki_sample/enwiki_paragraphs.txt") else {
         return;
     };
+    let file = std::fs::File::open(path).unwrap();
     use std::io::Read;
     let mut text = String::new();
     file.take(3 << 20)
