@@ -42,7 +42,8 @@ pub use crate::topics::quality::{TopicEvalOptions, TopicEvaluation, TopicMetrics
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct TopicModel {
-    engine: Engine,
+    // Boxed: the model is large, and `Model` holds one per kind.
+    engine: Box<Engine>,
     path: PathBuf,
 }
 
@@ -80,14 +81,14 @@ impl TopicModel {
     /// file an [`Error::Io`](crate::Error::Io).
     pub fn load(path: impl AsRef<Path>) -> Result<TopicModel> {
         Ok(TopicModel {
-            engine: Engine::load(path.as_ref())?,
+            engine: Box::new(Engine::load(path.as_ref())?),
             path: path.as_ref().to_path_buf(),
         })
     }
 
     pub(crate) fn trained(engine: Engine) -> TopicModel {
         TopicModel {
-            engine,
+            engine: Box::new(engine),
             path: PathBuf::new(),
         }
     }

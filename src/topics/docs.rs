@@ -280,15 +280,29 @@ mod tests {
         let p = d.path().join("docs.txt");
         let texts = ["Cats are running __label__x", "", "dogs ran home"];
         std::fs::write(&p, texts.join("\n")).unwrap();
-        let from_file = tokenize(&[p.clone()], &processor(), None, &Reporter::silent()).unwrap();
+        let from_file = tokenize(
+            std::slice::from_ref(&p),
+            &processor(),
+            None,
+            &Reporter::silent(),
+        )
+        .unwrap();
         assert_eq!(from_file, tokenize_texts(&texts, &processor()));
         assert_eq!(from_file[0], ["cat", "run"]);
         let id = |t: &str| (t == "run").then_some(0);
         let mut batches = Vec::new();
-        stream_bow(&[p.clone()], &processor(), None, 1, id, 2, |b| {
-            batches.push(b.n_docs());
-            Ok(())
-        })
+        stream_bow(
+            std::slice::from_ref(&p),
+            &processor(),
+            None,
+            1,
+            id,
+            2,
+            |b| {
+                batches.push(b.n_docs());
+                Ok(())
+            },
+        )
         .unwrap();
         assert_eq!(batches, [2, 1]);
         let whole = read_bow(&[p], &processor(), None, 1, id).unwrap();

@@ -173,7 +173,15 @@ pub(crate) fn stream(
             let processor = text_processor(model, Some(path))?;
             let field = text_field.as_deref().or(model.meta.text_field.as_deref());
             let word_id = |t: &str| model.word_id(t);
-            return docs::stream_bow(&[path.clone()], processor, field, n, word_id, batch, sink);
+            return docs::stream_bow(
+                std::slice::from_ref(path),
+                processor,
+                field,
+                n,
+                word_id,
+                batch,
+                sink,
+            );
         }
     }
     let bow = read(model, input, false)?.bow;

@@ -49,7 +49,7 @@ pub(crate) fn prepare(
     reporter: &Reporter,
 ) -> Result<Prepared> {
     match train {
-        Source::Files(paths) if paths.is_empty() => Err(Error::config(
+        Source::Files([]) => Err(Error::config(
             "no training files given; name one or more files, directories, or - for stdin",
         )),
         Source::Files(paths) if config.input_format.reads_counts(&paths[0]) => {
