@@ -7,7 +7,6 @@ use clap::{Args, ValueEnum};
 use super::query::load_model;
 use super::GlobalArgs;
 use crate::log;
-use blazetext::io::word2vec;
 use blazetext::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -49,16 +48,15 @@ pub fn run(_global: &GlobalArgs, args: &ConvertArgs) -> Result<()> {
             )))
         }
     };
-    let model = load_model(&args.input)?;
-    let vectors = model.vocab_vectors();
+    let vectors = load_model(&args.input)?;
     match to {
-        Target::Vec => word2vec::write_text(&args.output, model.words(), &vectors)?,
-        Target::W2vBin => word2vec::write_binary(&args.output, model.words(), &vectors)?,
+        Target::Vec => vectors.save_text(&args.output)?,
+        Target::W2vBin => vectors.save_word2vec_binary(&args.output)?,
     }
     log::info(format!(
         "wrote {} words of dimension {} to {}",
-        vectors.rows(),
-        vectors.cols(),
+        vectors.words().len(),
+        vectors.dim(),
         args.output.display()
     ));
     Ok(())

@@ -6,9 +6,7 @@ use clap::{Args, Subcommand};
 
 use super::query::load_model;
 use super::GlobalArgs;
-use blazetext::eval::{evaluate_analogies, evaluate_similarity, AnalogyOptions, SimilarityOptions};
-use blazetext::query::{AnalogyMethod, Index};
-use blazetext::{Error, Result};
+use blazetext::{AnalogyMethod, AnalogyOptions, AnalogyScore, Error, Result, SimilarityOptions};
 
 /// Evaluate word vectors on analogy questions or word-pair similarity.
 #[derive(Debug, Args)]
@@ -84,16 +82,14 @@ fn to_json(value: &impl serde::Serialize) -> Result<serde_json::Value> {
 }
 
 fn analogies(global: &GlobalArgs, args: &AnalogiesArgs) -> Result<()> {
-    let model = load_model(&args.model)?;
-    model.require_embeddings("eval analogies")?;
+    let vectors = load_model(&args.model)?;
+    vectors.require_embeddings("eval analogies")?;
     let opts = AnalogyOptions {
         restrict_vocab: args.restrict_vocab,
         case_fold: !args.no_case_fold,
         method: args.method,
     };
-    // Only the restricted vocabulary is ever searched: index just those words.
-    let index = Index::new(&model, opts.restrict_vocab);
-    let report = evaluate_analogies(&index, &args.questions, &opts)?;
+    let report = vectors.evaluate_analogies(&args.questions, &opts)?;
     if global.json {
         println!("{:#}", to_json(&report)?);
         return Ok(());
@@ -102,7 +98,7 @@ fn analogies(global: &GlobalArgs, args: &AnalogiesArgs) -> Result<()> {
         "{:<32} {:>7} {:>9} {:>9} {:>9}",
         "section", "correct", "answered", "accuracy", "coverage"
     );
-    let row = |name: &str, s: &blazetext::eval::analogies::Score| {
+    let row = |name: &str, s: &AnalogyScore| {
         println!(
             "{:<32} {:>7} {:>9} {:>8.2}% {:>8.2}%",
             name,
@@ -123,14 +119,14 @@ fn analogies(global: &GlobalArgs, args: &AnalogiesArgs) -> Result<()> {
 }
 
 fn similarity(global: &GlobalArgs, args: &SimilarityArgs) -> Result<()> {
-    let model = load_model(&args.model)?;
-    model.require_embeddings("eval similarity")?;
+    let vectors = load_model(&args.model)?;
+    vectors.require_embeddings("eval similarity")?;
     let opts = SimilarityOptions {
         case_fold: !args.no_case_fold,
         subword_oov: args.subword_oov,
     };
     for path in &args.pairs {
-        let r = evaluate_similarity(&model, path, &opts)?;
+        let r = vectors.evaluate_similarity(path, &opts)?;
         if global.json {
             let v = serde_json::json!({"file": path.display().to_string(), "result": to_json(&r)?});
             println!("{v}");

@@ -11,27 +11,24 @@ use serde_json::json;
 
 use super::GlobalArgs;
 use crate::log;
-use blazetext::io::WordVectorModel;
-use blazetext::query::{AnalogyMethod, Index, Neighbour};
-use blazetext::text::Processor;
-use blazetext::{Error, Result};
+use blazetext::{AnalogyMethod, Error, Neighbour, Result, WordVectors};
 
-/// Loads a model and logs what it is to stderr.
-pub(crate) fn load_model(path: &Path) -> Result<WordVectorModel> {
+/// Loads word vectors and logs what they are to stderr.
+pub(crate) fn load_model(path: &Path) -> Result<WordVectors> {
     let start = Instant::now();
-    let model = WordVectorModel::load(path)?;
-    let subwords = match model.subwords() {
+    let vectors = WordVectors::load(path)?;
+    let subwords = match vectors.subwords() {
         Some(s) => format!("char n-grams {}-{}", s.minn, s.maxn),
         None => "no subwords".to_string(),
     };
     log::info(format!(
         "loaded {}: {} words, dim {}, {subwords} ({:.2} s)",
         path.display(),
-        model.words().len(),
-        model.dim(),
+        vectors.words().len(),
+        vectors.dim(),
         start.elapsed().as_secs_f64()
     ));
-    Ok(model)
+    Ok(vectors)
 }
 
 /// Writing results to stdout failed. A closed pipe (`| head`) is reported as `Ok(false)`:
@@ -129,7 +126,6 @@ fn for_each_query(
 
 fn print_neighbours(
     out: &mut impl Write,
-    index: &Index,
     query: serde_json::Value,
     found: &[Neighbour],
     as_json: bool,
@@ -137,26 +133,25 @@ fn print_neighbours(
     if as_json {
         let list: Vec<_> = found
             .iter()
-            .map(|n| json!({"word": index.word(n.id), "score": n.score}))
+            .map(|n| json!({"word": n.word, "score": n.score}))
             .collect();
         writeln!(out, "{}", json!({"query": query, "neighbours": list}))?;
     } else {
         for n in found {
-            writeln!(out, "{} {:.6}", index.word(n.id), n.score)?;
+            writeln!(out, "{} {:.6}", n.word, n.score)?;
         }
         writeln!(out)?;
     }
     out.flush()
 }
 
-/// The query's vector after the model's pipeline.
-fn query_vector(
-    model: &WordVectorModel,
-    processor: &mut Processor,
-    query: &str,
-) -> Result<(Vec<f32>, Vec<u32>)> {
-    let tokens = processor.tokens(query);
-    model.query_vector(query, &tokens)
+/// Parses `-k`: a search for no answers is a usage error.
+fn at_least_one(value: &str) -> std::result::Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(k) => Ok(k),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 const NN_EXAMPLES: &str = "\
@@ -177,21 +172,18 @@ pub struct NnArgs {
     /// Query words [default: one per line from stdin]
     pub words: Vec<String>,
     /// Number of neighbours to print
-    #[arg(short, default_value_t = 10)]
+    #[arg(short, default_value_t = 10, value_parser = at_least_one)]
     pub k: usize,
 }
 
 pub fn nn(global: &GlobalArgs, args: &NnArgs) -> Result<()> {
-    let model = load_model(&args.model)?;
-    model.require_embeddings("nn")?;
-    let mut processor = model.processor()?;
-    let index = Index::new(&model, usize::MAX);
+    let vectors = load_model(&args.model)?;
+    vectors.require_embeddings("nn")?;
     let mut out = std::io::stdout().lock();
     let mut failures = Failures::new(&args.model);
     for_each_query(&args.words, "Query word? ", |word| {
-        let outcome = query_vector(&model, &mut processor, word).and_then(|(v, exclude)| {
-            let found = index.nearest(&v, args.k, &exclude, usize::MAX);
-            print_neighbours(&mut out, &index, json!(word), &found, global.json)
+        let outcome = vectors.nearest(word, args.k).and_then(|found| {
+            print_neighbours(&mut out, json!(word), &found, global.json)
                 .map_or_else(stdout_error, |()| Ok(true))
         });
         failures.record(outcome)
@@ -219,7 +211,7 @@ pub struct AnalogyArgs {
     #[arg(value_names = ["A", "B", "C"])]
     pub words: Vec<String>,
     /// Number of answers to print
-    #[arg(short, default_value_t = 10)]
+    #[arg(short, default_value_t = 10, value_parser = at_least_one)]
     pub k: usize,
     /// 3cosadd: cos(x, b − a + c); 3cosmul: Levy & Goldberg's (cos+1)/2 products
     #[arg(long, value_enum, default_value_t = AnalogyMethod::CosAdd)]
@@ -233,10 +225,8 @@ pub fn analogy(global: &GlobalArgs, args: &AnalogyArgs) -> Result<()> {
             args.words.len()
         )));
     }
-    let model = load_model(&args.model)?;
-    model.require_embeddings("analogy")?;
-    let mut processor = model.processor()?;
-    let index = Index::new(&model, usize::MAX);
+    let vectors = load_model(&args.model)?;
+    vectors.require_embeddings("analogy")?;
     let mut out = std::io::stdout().lock();
     let mut failures = Failures::new(&args.model);
     let mut answer = |line: &str| -> Result<bool> {
@@ -247,12 +237,8 @@ pub fn analogy(global: &GlobalArgs, args: &AnalogyArgs) -> Result<()> {
                 words.len()
             )));
         };
-        let (va, ea) = query_vector(&model, &mut processor, a)?;
-        let (vb, eb) = query_vector(&model, &mut processor, b)?;
-        let (vc, ec) = query_vector(&model, &mut processor, c)?;
-        let exclude = [ea, eb, ec].concat();
-        let found = index.analogy(args.method, &va, &vb, &vc, args.k, &exclude, usize::MAX);
-        print_neighbours(&mut out, &index, json!([a, b, c]), &found, global.json)
+        let found = vectors.analogy(a, b, c, args.k, args.method)?;
+        print_neighbours(&mut out, json!([a, b, c]), &found, global.json)
             .map_or_else(stdout_error, |()| Ok(true))
     };
     if args.words.is_empty() {
@@ -309,14 +295,13 @@ pub struct VectorsArgs {
 }
 
 pub fn vectors(global: &GlobalArgs, args: &VectorsArgs) -> Result<()> {
-    let model = load_model(&args.model)?;
-    let mut processor = model.processor()?;
+    let vectors = load_model(&args.model)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failures = Failures::new(&args.model);
     for line in std::io::stdin().lock().lines() {
         let line = line.map_err(|e| Error::io("<stdin>", e))?;
         for word in line.split_whitespace() {
-            let outcome = query_vector(&model, &mut processor, word).and_then(|(v, _)| {
+            let outcome = vectors.query_vector(word).and_then(|v| {
                 write_vector(&mut out, Some(word), &v, global.json)
                     .map_or_else(stdout_error, |()| Ok(true))
             });
@@ -347,13 +332,11 @@ pub struct SentenceVectorsArgs {
 }
 
 pub fn sentence_vectors(global: &GlobalArgs, args: &SentenceVectorsArgs) -> Result<()> {
-    let model = load_model(&args.model)?;
-    let mut processor = model.processor()?;
+    let vectors = load_model(&args.model)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for line in std::io::stdin().lock().lines() {
         let line = line.map_err(|e| Error::io("<stdin>", e))?;
-        let tokens = processor.tokens(&line);
-        let v = model.sentence_vector(tokens.iter().map(String::as_str));
+        let v = vectors.sentence_vector(&line)?;
         if !write_vector(&mut out, None, &v, global.json)
             .map_or_else(stdout_error, |()| Ok(true))?
         {

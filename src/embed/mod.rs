@@ -1,38 +1,51 @@
 //! Word embeddings: cbow, skipgram and batch_skipgram with fastText-compatible subword vectors.
 //!
-//! [`train`] runs the whole job: count the corpus through the pipeline, prune with
-//! `--min-count`, encode the corpus once into a `u32` id stream ([`encode`]), precompute every
-//! word's input rows (its own row plus its character n-gram buckets), train with Hogwild threads
-//! ([`trainer`]), then write `<prefix>.bin` (fastText format), `<prefix>.vec` (word2vec text) and
-//! the `<prefix>.json` manifest, with the evaluations asked for.
+//! [`train_in_memory`] runs the whole job and returns the model: count the corpus through the
+//! pipeline, prune with `--min-count`, encode the corpus once into a `u32` id stream
+//! ([`encode`]), precompute every word's input rows (its own row plus its character n-gram
+//! buckets), then train with Hogwild threads ([`trainer`]). Nothing is written: the model
+//! keeps everything its files need, and [`WordVectorModel::save`] writes `<prefix>.bin`
+//! (fastText format), `<prefix>.vec` (word2vec text) and the `<prefix>.json` manifest. The
+//! public entry point is [`crate::VectorTrainer`], which adds the thread pool and the
+//! evaluations.
 
 pub mod encode;
 pub mod trainer;
 
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use serde_json::{json, Value};
 
 use crate::corpus::{Corpus, Input};
-use crate::eval::analogies::{evaluate_analogies, AnalogyOptions};
-use crate::eval::similarity::{evaluate_similarity, SimilarityOptions};
 use crate::events::Reporter;
-use crate::io::{word2vec, DictEntry, FastTextArgs, FastTextFile, Manifest, ModelKind};
+use crate::io::model::check_output_prefix;
+use crate::io::{DictEntry, FastTextArgs, FastTextFile, Manifest, ModelKind};
 use crate::io::{Loss as FtLoss, ModelName, WordVectorModel};
 use crate::matrix::Matrix;
 use crate::model::{
     uniform_matrix, Loss, LossKind, Mode, Progress, RunOptions, SharedMatrix, Summary, TrainConfig,
 };
-use crate::query::Index;
 use crate::text::Pipeline;
 use crate::vocab::{Counts, Vocab, VocabOptions};
-use crate::{subword, Error, Result};
+use crate::{subword, Error, Result, TrainingData, VectorTrainer};
 
 use trainer::{Data, InputRows};
 
-/// What a finished run produced.
+/// A model trained in memory and the figures of its run.
+#[derive(Debug)]
+pub struct Trained {
+    /// The vectors, with everything their `.bin` and manifest need.
+    pub model: WordVectorModel,
+    /// Words kept in the vocabulary.
+    pub words: usize,
+    /// Distinct word types before `--min-count`.
+    pub types: usize,
+    /// Tokens, time, speed and loss of the run.
+    pub summary: Summary,
+}
+
+/// What `blazetext train` reports of an embedding run that wrote its files.
 #[derive(Debug, Clone)]
 pub struct TrainReport {
     pub words: usize,
@@ -44,51 +57,56 @@ pub struct TrainReport {
     pub files: Vec<PathBuf>,
 }
 
-/// `<prefix>.<ext>`, keeping any dots already in the prefix.
-pub fn with_suffix(prefix: &Path, ext: &str) -> PathBuf {
-    let mut s = OsString::from(prefix.as_os_str());
-    s.push(".");
-    s.push(ext);
-    PathBuf::from(s)
-}
-
-/// Fails early (before any work) when the output prefix points into a missing folder.
-pub fn check_output_prefix(prefix: &Path) -> Result<()> {
-    let folder = match prefix.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if !folder.is_dir() {
-        return Err(Error::config(format!(
-            "the output folder {} does not exist; create it first (mkdir -p {}) or choose another -o prefix",
-            folder.display(),
-            folder.display()
-        )));
-    }
-    Ok(())
-}
-
-/// Trains word vectors on `inputs` and writes the model files; see the module docs.
+/// Trains word vectors on `inputs` and writes the model files under `run.output`.
+///
+/// Transitional: `cli::train` calls this until it calls [`VectorTrainer`] and
+/// [`crate::WordVectors::save`] itself, which is all this does.
 pub fn train(
     inputs: &[PathBuf],
     pipeline: &Pipeline,
     config: &TrainConfig,
     run: &RunOptions,
 ) -> Result<TrainReport> {
+    check_output_prefix(&run.output)?;
+    let (vectors, report) = VectorTrainer::new(config.clone())
+        .pipeline(pipeline.clone())
+        .train_reporting(&TrainingData::files(inputs), &run.reporter)?;
+    let files = vectors.save(&run.output)?;
+    Ok(TrainReport {
+        words: report.words,
+        types: report.types,
+        summary: report.summary,
+        evaluation: report.evaluation.to_json(),
+        files,
+    })
+}
+
+/// Trains word vectors on `data` (`config.threads` Hogwild threads; corpus reading uses the
+/// current rayon pool) and returns them without writing anything. Stops with
+/// [`Error::Cancelled`] soon after the reporter's cancel flag is set.
+pub fn train_in_memory(
+    data: &TrainingData,
+    pipeline: &Pipeline,
+    config: &TrainConfig,
+    reporter: &Reporter,
+) -> Result<Trained> {
     if config.mode == Mode::Supervised {
-        return Err(Error::config("embed::train trains cbow, skipgram or batch_skipgram; supervised models train in classify"));
+        return Err(Error::config(
+            "VectorTrainer trains word vectors (mode cbow, skipgram or batch_skipgram); a supervised classifier trains with ClassifierTrainer",
+        ));
     }
     config.validate()?;
-    check_output_prefix(&run.output)?;
     let started = Instant::now();
-    let corpus = Corpus::open(inputs, &run.reporter)?;
+    let materialized = data.materialize()?;
+    let inputs = &materialized.paths;
+    let corpus = Corpus::open(inputs, reporter)?;
     // Counting and encoding read the corpus twice; standard input can be read only once.
     let spooled = match corpus.inputs().contains(&Input::Stdin) {
         true => Some(corpus.spool()?),
         false => None,
     };
     let corpus = match &spooled {
-        Some(s) => Corpus::open(&[s.path().to_path_buf()], &run.reporter)?,
+        Some(s) => Corpus::open(&[s.path().to_path_buf()], reporter)?,
         None => corpus,
     };
     let counts = Counts::from_corpus(&corpus, pipeline)?;
@@ -99,7 +117,6 @@ pub fn train(
     };
     let vocab = Vocab::from_counts(counts, &options)?;
     if vocab.words().is_empty() {
-        let path = inputs.first().cloned().unwrap_or_default();
         let message = if types == 0 {
             "the corpus has no words after the text pipeline; check the input and --tokenizer"
                 .to_string()
@@ -110,11 +127,11 @@ pub fn train(
                 vocab.ntokens()
             )
         };
-        return Err(Error::input(path, None, message));
+        return Err(Error::input(source_name(data), None, message));
     }
     let encoded = encode::encode(&corpus, pipeline, &vocab)?;
     drop(spooled);
-    run.reporter.info(format!(
+    reporter.info(format!(
         "read {} tokens in {} lines: {} words of {types} types kept (min count {}) in {:.1}s",
         vocab.ntokens(),
         vocab.ndocs(),
@@ -152,19 +169,20 @@ pub fn train(
     let progress = Progress::new(
         encoded.tokens * config.epochs as u64,
         config.threads,
-        &run.reporter,
+        reporter,
     );
-    let data = Data {
+    let data_ids = Data {
         ids: &encoded.ids,
         tokens: encoded.tokens,
         keep: &keep,
         rows: &rows,
     };
-    trainer::train(config, &data, &input, &output, &loss, &progress);
+    trainer::train(config, &data_ids, &input, &output, &loss, &progress);
+    reporter.check_cancelled()?;
     let summary = progress.finish();
     let kept_tokens = encoded.tokens;
     drop(encoded);
-    run.reporter.info(format!(
+    reporter.info(format!(
         "trained {} on {} tokens in {:.1}s: {:.0} words/sec ({:.0}/thread, {} threads), loss {:.4}",
         config.mode.name(),
         summary.tokens,
@@ -175,9 +193,6 @@ pub fn train(
         summary.loss
     ));
 
-    let prefix = &run.output;
-    let bin = with_suffix(prefix, "bin");
-    let vec = with_suffix(prefix, "vec");
     let file = FastTextFile {
         args: fasttext_args(config),
         words: vocab
@@ -193,19 +208,12 @@ pub fn train(
         input: input.into_inner(),
         output: output.into_inner(),
     };
-    file.write(&bin)?;
-    let model = WordVectorModel::from_fasttext(file);
-    let vectors = model.vocab_vectors();
-    word2vec::write_text(&vec, model.words(), &vectors)?;
-    let evaluation = evaluate(config, &model, vectors, &run.reporter)?;
-
-    let manifest_path = with_suffix(prefix, "json");
     let mut manifest = Manifest::new(ModelKind::Embeddings);
     manifest.pipeline = Some(pipeline.clone());
     manifest.hyperparameters =
         serde_json::to_value(config).map_err(|e| Error::config(e.to_string()))?;
     manifest.corpus = json!({
-        "inputs": inputs,
+        "inputs": inputs_record(data),
         "tokens": vocab.ntokens(),
         "lines": vocab.ndocs(),
         "types": types,
@@ -213,15 +221,29 @@ pub fn train(
         "tokens_in_vocabulary": kept_tokens,
     });
     manifest.training = serde_json::to_value(&summary).map_err(|e| Error::config(e.to_string()))?;
-    manifest.evaluation = evaluation.clone();
-    manifest.save(&manifest_path)?;
-    Ok(TrainReport {
+    Ok(Trained {
+        model: WordVectorModel::from_trained(file, manifest),
         words: nwords,
         types,
         summary,
-        evaluation,
-        files: vec![bin, vec, manifest_path],
     })
+}
+
+/// What errors about the corpus as a whole name: the first file, or `<texts>` for texts held
+/// in memory (their temporary file means nothing to the caller).
+fn source_name(data: &TrainingData) -> PathBuf {
+    match data {
+        TrainingData::Files(paths) => paths.first().cloned().unwrap_or_default(),
+        TrainingData::Texts(_) => PathBuf::from("<texts>"),
+    }
+}
+
+/// The manifest's record of the inputs: the files as given, or how many texts were in memory.
+fn inputs_record(data: &TrainingData) -> Value {
+    match data {
+        TrainingData::Files(paths) => json!(paths),
+        TrainingData::Texts(texts) => json!(format!("{} texts in memory", texts.len())),
+    }
 }
 
 /// The args block of the `.bin`, in fastText's terms.
@@ -259,51 +281,4 @@ fn fasttext_args(config: &TrainConfig) -> FastTextArgs {
         lr_update_rate: 100,
         t: config.sampling_threshold,
     }
-}
-
-/// Runs the evaluations asked for in `config` on the trained vectors.
-fn evaluate(
-    config: &TrainConfig,
-    model: &WordVectorModel,
-    vectors: Matrix,
-    reporter: &Reporter,
-) -> Result<Value> {
-    let mut out = serde_json::Map::new();
-    if let Some(path) = &config.eval_similarity {
-        let report = evaluate_similarity(model, path, &SimilarityOptions::default())?;
-        reporter.info(format!(
-            "similarity ({}): Spearman {:.4}, Pearson {:.4}, {} of {} pairs used",
-            path.display(),
-            report.spearman,
-            report.pearson,
-            report.used,
-            report.pairs
-        ));
-        out.insert("similarity".into(), json!({"file": path, "report": report}));
-    }
-    if let Some(path) = &config.eval_analogies {
-        // As `blazetext eval analogies`: only the restricted vocabulary is searched.
-        let opts = AnalogyOptions::default();
-        let n = opts.restrict_vocab.min(model.words().len());
-        let dim = vectors.cols();
-        let mut data = vectors.into_vec();
-        data.truncate(n * dim);
-        let index =
-            Index::from_vectors(model.words()[..n].to_vec(), Matrix::from_vec(n, dim, data));
-        let report = evaluate_analogies(&index, path, &opts)?;
-        reporter.info(format!(
-            "analogies ({}): accuracy {:.4} (semantic {:.4}, syntactic {:.4}), coverage {:.4}",
-            path.display(),
-            report.total.accuracy,
-            report.semantic.accuracy,
-            report.syntactic.accuracy,
-            report.total.coverage
-        ));
-        out.insert("analogies".into(), json!({"file": path, "report": report}));
-    }
-    Ok(if out.is_empty() {
-        Value::Null
-    } else {
-        Value::Object(out)
-    })
 }

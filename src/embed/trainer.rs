@@ -70,7 +70,8 @@ pub struct Data<'a> {
     pub rows: &'a InputRows,
 }
 
-/// Trains `input` and `output` in place with `config.threads` Hogwild threads.
+/// Trains `input` and `output` in place with `config.threads` Hogwild threads. Every thread
+/// stops at its next progress report once the caller cancelled (see [`Progress::cancelled`]).
 pub fn train(
     config: &TrainConfig,
     data: &Data,
@@ -151,7 +152,7 @@ impl Worker<'_> {
         let mut scratch = Vec::new();
         let mut tally = Tally::default();
         let mut lr = self.schedule.at(self.progress.done());
-        for _ in 0..self.config.epochs {
+        'epochs: for _ in 0..self.config.epochs {
             for line in shard.split(|&w| w == SENTENCE_END) {
                 // Frequent-word subsampling happens before windows are formed, as in word2vec.
                 sentence.clear();
@@ -167,6 +168,10 @@ impl Worker<'_> {
                 tally.tokens += line.len() as u64;
                 if tally.tokens >= REPORT_EVERY {
                     lr = self.publish(&mut tally);
+                    // Checked only here, with the progress, so the inner loops stay as fast.
+                    if self.progress.cancelled() {
+                        break 'epochs;
+                    }
                 }
             }
         }

@@ -16,12 +16,14 @@ use crate::eval::Lookup;
 use crate::query::{AnalogyMethod, Index};
 use crate::{Error, Result};
 
+/// How [`evaluate_analogies`] searches and matches words.
 #[derive(Debug, Clone, Copy)]
 pub struct AnalogyOptions {
     /// Search (and accept in questions) only the first this many words; word2vec uses 30000.
     pub restrict_vocab: usize,
     /// Compare words case-insensitively (the question file is in Title Case).
     pub case_fold: bool,
+    /// How each question is answered.
     pub method: AnalogyMethod,
 }
 
@@ -37,11 +39,12 @@ impl Default for AnalogyOptions {
 
 /// Counts for one section or a group of sections.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Score {
+pub struct AnalogyScore {
     /// Questions in the file.
     pub questions: usize,
     /// Questions whose four words are all in the restricted vocabulary.
     pub answered: usize,
+    /// Answered questions whose best answer is the expected word.
     pub correct: usize,
     /// `correct / answered` (0 when nothing was answered).
     pub accuracy: f64,
@@ -49,8 +52,8 @@ pub struct Score {
     pub coverage: f64,
 }
 
-impl Score {
-    fn add(&mut self, other: &Score) {
+impl AnalogyScore {
+    fn add(&mut self, other: &AnalogyScore) {
         self.questions += other.questions;
         self.answered += other.answered;
         self.correct += other.correct;
@@ -64,22 +67,33 @@ impl Score {
     }
 }
 
+/// The figures of one `: name` section of a questions file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Section {
+pub struct AnalogySection {
+    /// The section's name, without the `:`.
     pub name: String,
+    /// Whether the name starts with `gram` (syntactic questions).
     pub syntactic: bool,
+    /// The section's counts.
     #[serde(flatten)]
-    pub score: Score,
+    pub score: AnalogyScore,
 }
 
+/// Analogy accuracy per section, for semantic and syntactic sections, and in total.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnalogyReport {
+    /// How the questions were answered.
     pub method: AnalogyMethod,
+    /// Words searched: the option, capped at the vocabulary size.
     pub restrict_vocab: usize,
-    pub sections: Vec<Section>,
-    pub semantic: Score,
-    pub syntactic: Score,
-    pub total: Score,
+    /// Each section, in file order.
+    pub sections: Vec<AnalogySection>,
+    /// Sections whose name does not start with `gram`, together.
+    pub semantic: AnalogyScore,
+    /// Sections whose name starts with `gram`, together.
+    pub syntactic: AnalogyScore,
+    /// All sections together.
+    pub total: AnalogyScore,
 }
 
 struct Question {
@@ -155,7 +169,7 @@ pub fn evaluate_analogies(
             Some(best.first().is_some_and(|n| n.id == ids[3]))
         })
         .collect();
-    let mut scores = vec![Score::default(); names.len()];
+    let mut scores = vec![AnalogyScore::default(); names.len()];
     for (q, outcome) in questions.iter().zip(&outcomes) {
         let s = &mut scores[q.section];
         s.questions += 1;
@@ -164,8 +178,11 @@ pub fn evaluate_analogies(
             s.correct += usize::from(*correct);
         }
     }
-    let (mut semantic, mut syntactic, mut total) =
-        (Score::default(), Score::default(), Score::default());
+    let (mut semantic, mut syntactic, mut total) = (
+        AnalogyScore::default(),
+        AnalogyScore::default(),
+        AnalogyScore::default(),
+    );
     let mut sections = Vec::with_capacity(names.len());
     for (name, mut score) in names.into_iter().zip(scores) {
         score.finish();
@@ -177,7 +194,7 @@ pub fn evaluate_analogies(
         }
         .add(&score);
         total.add(&score);
-        sections.push(Section {
+        sections.push(AnalogySection {
             name,
             syntactic: is_syntactic,
             score,

@@ -14,6 +14,7 @@ use crate::eval::Lookup;
 use crate::io::WordVectorModel;
 use crate::{Error, Result};
 
+/// How [`evaluate_similarity`] matches words.
 #[derive(Debug, Clone, Copy)]
 pub struct SimilarityOptions {
     /// Compare words case-insensitively (the most frequent spelling wins).
@@ -32,6 +33,7 @@ impl Default for SimilarityOptions {
     }
 }
 
+/// Correlation between human scores and cosine similarities, and how many pairs were used.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SimilarityReport {
     /// Pairs in the file.
@@ -42,7 +44,9 @@ pub struct SimilarityReport {
     pub oov_pairs: usize,
     /// `oov_pairs / pairs`.
     pub oov_rate: f64,
+    /// Spearman's rank correlation (ties averaged, as scipy's `spearmanr`).
     pub spearman: f64,
+    /// Pearson's correlation.
     pub pearson: f64,
 }
 

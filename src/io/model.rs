@@ -1,12 +1,15 @@
-//! A loaded word-vector model, whatever file it came from: vocabulary, input matrix, subword
-//! settings and manifest. Word and sentence vectors follow fastText's definitions exactly.
+//! A word-vector model, whatever file it came from (or trained in this process): vocabulary,
+//! input matrix, subword settings and manifest. Word and sentence vectors follow fastText's
+//! definitions exactly. A model trained in this process keeps everything a `.bin` needs, so
+//! [`WordVectorModel::save`] writes the `.bin`, `.vec` and `.json` files of a training run.
 
 use hashbrown::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::io::fasttext::{FastTextFile, ModelName};
+use crate::io::fasttext::{FastTextArgs, FastTextFile, ModelName};
 use crate::io::manifest::{Manifest, ModelKind};
 use crate::io::word2vec::{self, WordVectors};
 use crate::io::{sniff, FileFormat};
@@ -15,21 +18,37 @@ use crate::subword::{self, EOS};
 use crate::text::{Pipeline, Processor};
 use crate::{Error, Result};
 
-/// Character n-gram settings of a model with subword rows.
+/// Character n-gram settings of a model with subword rows (fastText's `minn`, `maxn` and
+/// `bucket`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Subwords {
+    /// Shortest character n-gram, in characters.
     pub minn: usize,
+    /// Longest character n-gram, in characters.
     pub maxn: usize,
+    /// Hashed n-gram rows after the word rows.
     pub bucket: u32,
 }
 
+/// Where the input rows live.
+#[derive(Debug, Clone)]
+enum Rows {
+    /// Rows read from a file (or given) on their own.
+    Matrix(Matrix),
+    /// A model trained in this process: the whole fastText file (counts, output matrix,
+    /// settings), so saving it needs no copy of the rows.
+    Trained(Box<FastTextFile>),
+}
+
+/// Word vectors with fastText's look-up rules: a vocabulary, the input rows (words, then hashed
+/// n-grams), the subword settings, what kind of model they come from and its manifest.
 #[derive(Debug, Clone)]
 pub struct WordVectorModel {
     path: PathBuf,
     words: Vec<String>,
     index: HashMap<String, u32>,
     /// Word rows, then (with subwords or word n-grams) `bucket` hashed rows.
-    input: Matrix,
+    rows: Rows,
     subwords: Option<Subwords>,
     /// fastText word n-gram length of supervised models (1 = none).
     word_ngrams: usize,
@@ -86,8 +105,23 @@ impl WordVectorModel {
         Ok(model)
     }
 
+    /// The word vectors of a fastText file (its output matrix is dropped).
     pub fn from_fasttext(file: FastTextFile) -> WordVectorModel {
-        let a = &file.args;
+        let words = file.words.into_iter().map(|e| e.text).collect();
+        WordVectorModel::with_args(&file.args, words, Rows::Matrix(file.input))
+    }
+
+    /// A model just trained: `file` is what its `.bin` holds, `manifest` its `.json`.
+    pub fn from_trained(file: FastTextFile, manifest: Manifest) -> WordVectorModel {
+        let words = file.words.iter().map(|e| e.text.clone()).collect();
+        let args = file.args.clone();
+        let mut model = WordVectorModel::with_args(&args, words, Rows::Trained(Box::new(file)));
+        model.kind = manifest.kind;
+        model.manifest = Some(manifest);
+        model
+    }
+
+    fn with_args(a: &FastTextArgs, words: Vec<String>, rows: Rows) -> WordVectorModel {
         let bucket = a.bucket.max(0) as u32;
         let subwords = (a.maxn > 0 && bucket > 0).then_some(Subwords {
             minn: a.minn as usize,
@@ -103,17 +137,24 @@ impl WordVectorModel {
         } else {
             1
         };
-        let words: Vec<String> = file.words.into_iter().map(|e| e.text).collect();
-        WordVectorModel::new(words, file.input, subwords, word_ngrams, bucket, kind)
+        WordVectorModel::new(words, rows, subwords, word_ngrams, bucket, kind)
     }
 
+    /// Plain word vectors (a word2vec file), without subwords.
     pub fn from_word_vectors(v: WordVectors) -> WordVectorModel {
-        WordVectorModel::new(v.words, v.vectors, None, 1, 0, ModelKind::Embeddings)
+        WordVectorModel::new(
+            v.words,
+            Rows::Matrix(v.vectors),
+            None,
+            1,
+            0,
+            ModelKind::Embeddings,
+        )
     }
 
     fn new(
         words: Vec<String>,
-        input: Matrix,
+        rows: Rows,
         subwords: Option<Subwords>,
         word_ngrams: usize,
         bucket: u32,
@@ -128,7 +169,7 @@ impl WordVectorModel {
             path: PathBuf::new(),
             words,
             index,
-            input,
+            rows,
             subwords,
             word_ngrams,
             bucket,
@@ -147,22 +188,43 @@ impl WordVectorModel {
         &self.words
     }
 
+    /// The vector dimension.
     pub fn dim(&self) -> usize {
-        self.input.cols()
+        self.input().cols()
     }
 
+    /// Word rows, then the hashed n-gram rows.
+    fn input(&self) -> &Matrix {
+        match &self.rows {
+            Rows::Matrix(m) => m,
+            Rows::Trained(file) => &file.input,
+        }
+    }
+
+    /// What the vectors come from (embeddings, or a classifier's input layer); a manifest
+    /// next to the file may say it is something else.
     pub fn kind(&self) -> ModelKind {
         self.kind
     }
 
+    /// The character n-gram settings, when the model has subword rows.
     pub fn subwords(&self) -> Option<Subwords> {
         self.subwords
     }
 
+    /// The manifest found next to the file (or made by training).
     pub fn manifest(&self) -> Option<&Manifest> {
         self.manifest.as_ref()
     }
 
+    /// Records evaluation figures in the manifest of a model trained in this process.
+    pub fn set_evaluation(&mut self, evaluation: serde_json::Value) {
+        if let Some(m) = &mut self.manifest {
+            m.evaluation = evaluation;
+        }
+    }
+
+    /// The vocabulary row of `word`, as spelled in the vocabulary.
     pub fn word_id(&self, word: &str) -> Option<u32> {
         self.index.get(word).copied()
     }
@@ -239,7 +301,7 @@ impl WordVectorModel {
     fn average_rows(&self, rows: &[u32], out: &mut [f32]) {
         out.fill(0.0);
         for &r in rows {
-            for (o, x) in out.iter_mut().zip(self.input.row(r as usize)) {
+            for (o, x) in out.iter_mut().zip(self.input().row(r as usize)) {
                 *o += x;
             }
         }
@@ -287,7 +349,7 @@ impl WordVectorModel {
     pub fn vocab_vectors_upto(&self, n: usize) -> Matrix {
         let n = n.min(self.words.len());
         if self.subwords.is_none() {
-            let data = self.input.as_slice()[..n * self.dim()].to_vec();
+            let data = self.input().as_slice()[..n * self.dim()].to_vec();
             return Matrix::from_vec(n, self.dim(), data);
         }
         let mut m = Matrix::zeros(n, self.dim());
@@ -350,6 +412,65 @@ impl WordVectorModel {
         }
         sum
     }
+
+    /// Writes `<prefix>.bin` (fastText format), `<prefix>.vec` (word2vec text) and the
+    /// `<prefix>.json` manifest of a model trained in this process, and returns their paths.
+    /// Every file goes through a temporary name, so a failure leaves no partial model.
+    pub fn save(&self, prefix: &Path) -> Result<Vec<PathBuf>> {
+        let (Rows::Trained(file), Some(manifest)) = (&self.rows, &self.manifest) else {
+            return Err(Error::config(format!(
+                "only word vectors trained in this process can be saved as a model (.bin, .vec \
+                 and .json); these were read from {}: copy that file, or convert them with \
+                 save_text (.vec) or save_word2vec_binary",
+                self.path.display()
+            )));
+        };
+        check_output_prefix(prefix)?;
+        let bin = with_suffix(prefix, "bin");
+        let vec = with_suffix(prefix, "vec");
+        let json = with_suffix(prefix, "json");
+        file.write(&bin)?;
+        self.save_text(&vec)?;
+        manifest.save(&json)?;
+        Ok(vec![bin, vec, json])
+    }
+
+    /// Writes the vocabulary vectors as word2vec text (`.vec`), as fastText does next to its
+    /// `.bin`.
+    pub fn save_text(&self, path: &Path) -> Result<()> {
+        word2vec::write_text(path, &self.words, &self.vocab_vectors())
+    }
+
+    /// Writes the vocabulary vectors in word2vec's binary format.
+    pub fn save_word2vec_binary(&self, path: &Path) -> Result<()> {
+        word2vec::write_binary(path, &self.words, &self.vocab_vectors())
+    }
+}
+
+/// `<prefix>.<ext>`, keeping any dots already in the prefix.
+pub fn with_suffix(prefix: &Path, ext: &str) -> PathBuf {
+    let mut s = OsString::from(prefix.as_os_str());
+    s.push(".");
+    s.push(ext);
+    PathBuf::from(s)
+}
+
+/// Fails when the output prefix points into a missing folder, so a caller can check before a
+/// long run rather than after it.
+pub fn check_output_prefix(prefix: &Path) -> Result<()> {
+    let folder = match prefix.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(Error::config(format!(
+            "the output folder {} does not exist; create it first (mkdir -p {}) or choose \
+             another -o prefix",
+            folder.display(),
+            folder.display()
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
