@@ -7,9 +7,10 @@ use ndarray::Array2;
 use super::config::TopicConfig;
 use super::metrics::{self, Window};
 use super::model::{Meta, TopicModel, FORMAT, KIND, VERSION};
+use super::ntm::Ntm;
 use super::prepare::{self, Prepared, Source};
 use super::quality::{self, TopicMetrics};
-use super::train::{self, EpochLog, TrainConfig};
+use super::train::{self, EpochLog, TrainConfig, TrainReport};
 use crate::events::{EpochEnd, Event, Reporter};
 use crate::text::Pipeline;
 use crate::{Error, Result};
@@ -170,8 +171,8 @@ fn assemble(
     config: &TopicConfig,
     data: &Prepared,
     cfg: TrainConfig,
-    report: train::TrainReport,
-    ntm: super::ntm::Ntm,
+    report: TrainReport,
+    ntm: Ntm,
     metrics: serde_json::Value,
 ) -> TopicModel {
     let meta = Meta {
