@@ -1,23 +1,28 @@
-//! Small file helpers shared by every writer: atomic writes through a temporary file.
+//! Small file helpers shared by every reader and writer: atomic writes through temporary files
+//! that are synced to disk before they are renamed (one file with [`AtomicFile`], several
+//! renamed together with [`AtomicFileSet`]), and whole-file reads that refuse devices, pipes and
+//! files larger than the caller's limit.
 
 use crate::{Error, Result};
-use std::io::Write;
-use std::path::Path;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 /// Creates a temporary file next to `path`; call [`AtomicFile::commit`] to rename it into place.
 /// Dropping it without committing removes the temporary file, so a crash or an error never leaves
 /// half a file under the final name, and an existing file there survives.
+///
+/// The temporary file is flushed and synced to disk before the rename, and the folder after it,
+/// so that after a power cut the final name holds either the old file or the whole new one.
 pub struct AtomicFile {
     file: tempfile::NamedTempFile,
-    path: std::path::PathBuf,
+    path: PathBuf,
 }
 
 impl AtomicFile {
+    /// Opens a temporary file in the folder of `path` (which must exist).
     pub fn create(path: &Path) -> Result<AtomicFile> {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
+        let dir = parent_dir(path);
         if !dir.is_dir() {
             return Err(Error::input(
                 path,
@@ -39,12 +44,28 @@ impl AtomicFile {
         })
     }
 
+    /// The final name the file gets on commit.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Flushes and renames the temporary file to the final name.
+    /// Truncates or extends the file (after seeking past a final run of zeros, see
+    /// `io::fasttext::write_f32s`).
+    pub fn set_len(&self, len: u64) -> std::io::Result<()> {
+        self.file.as_file().set_len(len)
+    }
+
+    /// Flushes, syncs and renames the temporary file to the final name.
     pub fn commit(mut self) -> Result<()> {
+        self.seal()?;
+        let path = self.path.clone();
+        self.rename()?;
+        sync_dir(parent_dir(&path)).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Everything a commit does before the rename: afterwards the temporary file is complete
+    /// on disk.
+    fn seal(&mut self) -> Result<()> {
         self.file.flush().map_err(|e| Error::io(&self.path, e))?;
         // Temporary files are created private (0600); a model or output file is an ordinary
         // file that others on the machine may read, like one written by `cp` or fastText.
@@ -56,17 +77,16 @@ impl AtomicFile {
                 .map_err(|e| Error::io(&self.path, e))?;
         }
         self.file
+            .as_file()
+            .sync_all()
+            .map_err(|e| Error::io(&self.path, e))
+    }
+
+    fn rename(self) -> Result<()> {
+        self.file
             .persist(&self.path)
             .map_err(|e| Error::io(&self.path, e.error))?;
         Ok(())
-    }
-}
-
-impl AtomicFile {
-    /// Truncates or extends the file (after seeking past a final run of zeros, see
-    /// `io::fasttext::write_f32s`).
-    pub fn set_len(&self, len: u64) -> std::io::Result<()> {
-        self.file.as_file().set_len(len)
     }
 }
 
@@ -87,11 +107,141 @@ impl Write for AtomicFile {
     }
 }
 
+/// Several [`AtomicFile`]s committed together, for commands that write more than one file (a
+/// model, its `.vec` and its manifest): [`commit`](Self::commit) first syncs every temporary
+/// file, and renames them only when all of them are complete on disk. An error while writing
+/// or syncing any of them (a full disk, a cancelled run) therefore leaves every final name as
+/// it was; dropping the set without committing removes all the temporary files.
+///
+/// Use: create each file with [`AtomicFile::create`] and write it, or take it from a model
+/// writer's staged form (`FastTextFile::stage`, `word2vec::stage_text`, `Manifest::stage`,
+/// `io::stage`), [`push`](Self::push) it, and [`commit`](Self::commit) the set once everything
+/// is written.
+#[derive(Default)]
+pub struct AtomicFileSet {
+    files: Vec<AtomicFile>,
+}
+
+impl AtomicFileSet {
+    /// An empty set.
+    pub fn new() -> AtomicFileSet {
+        AtomicFileSet::default()
+    }
+
+    /// Adds a written (not yet committed) file to the set.
+    pub fn push(&mut self, file: AtomicFile) {
+        self.files.push(file);
+    }
+
+    /// The final names of the files in the set, in the order they were added.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(AtomicFile::path)
+    }
+
+    /// Syncs every temporary file, then renames each into place and syncs their folders.
+    ///
+    /// Renames within one folder practically never fail once the files are written; if one
+    /// does, the files renamed before it keep their new content and the rest are left as they
+    /// were (the error names the file).
+    pub fn commit(mut self) -> Result<()> {
+        for file in &mut self.files {
+            file.seal()?;
+        }
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for file in self.files {
+            let dir = parent_dir(&file.path).to_path_buf();
+            let path = file.path.clone();
+            file.rename()?;
+            if !dirs.contains(&dir) {
+                sync_dir(&dir).map_err(|e| Error::io(&path, e))?;
+                dirs.push(dir);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The folder `path` is in (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Makes a rename in `dir` durable. Some file systems cannot sync a folder; that only weakens
+/// durability after a power cut, so it is not an error.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    use std::io::ErrorKind;
+    match File::open(dir).and_then(|d| d.sync_all()) {
+        Err(e) if !matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::Unsupported) => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = AtomicFile::create(path)?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
     file.commit()
+}
+
+/// Reads the whole of `path`, which must be a regular file of at most `limit` bytes; `what`
+/// names the file in errors ("a manifest"). Devices (`/dev/zero`), pipes and folders are refused
+/// with an [`Error::Input`] before anything is read, so a wrong path can never make a reader
+/// run until memory is exhausted; the memory for the content is reserved fallibly.
+pub fn read_regular_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() {
+            "a folder"
+        } else {
+            "a device, pipe or socket"
+        };
+        return Err(Error::input(
+            path,
+            None,
+            format!("this is {kind}, not a file; {what} must be a regular file: check the path"),
+        ));
+    }
+    let len = meta.len();
+    if len > limit {
+        return Err(Error::input(
+            path,
+            None,
+            format!(
+                "the file has {len} bytes, more than the {limit} bytes {what} can have; check \
+                 that this is the right file"
+            ),
+        ));
+    }
+    let mut bytes = Vec::new();
+    let size = usize::try_from(len).unwrap_or(usize::MAX);
+    bytes
+        .try_reserve_exact(size)
+        .map_err(|_| Error::input(path, None, out_of_memory(len)))?;
+    // The file may grow while it is read; never read past the limit.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::input(
+            path,
+            None,
+            format!("the file grew past the {limit} bytes {what} can have while it was read"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The message for a reservation of `bytes` that the allocator refused.
+pub(crate) fn out_of_memory(bytes: u64) -> String {
+    format!(
+        "loading it needs {:.1} GB of memory, more than is available; free memory or use a \
+         machine with more",
+        bytes as f64 / 1e9
+    )
 }
 
 #[cfg(test)]
@@ -120,5 +270,55 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("does not exist"), "{err}");
+    }
+
+    #[test]
+    fn a_set_renames_nothing_until_every_file_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.bin"), dir.path().join("a.json"));
+        write_atomic(&a, b"old a").unwrap();
+        {
+            let mut set = AtomicFileSet::new();
+            let mut file = AtomicFile::create(&a).unwrap();
+            file.write_all(b"new a").unwrap();
+            set.push(file);
+            // The second file fails (its folder is missing): the set is dropped uncommitted.
+            assert!(AtomicFile::create(&dir.path().join("no/a.json")).is_err());
+        }
+        assert_eq!(std::fs::read(&a).unwrap(), b"old a");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        let mut set = AtomicFileSet::new();
+        for (path, text) in [(&a, "new a"), (&b, "new b")] {
+            let mut file = AtomicFile::create(path).unwrap();
+            file.write_all(text.as_bytes()).unwrap();
+            set.push(file);
+        }
+        assert_eq!(set.paths().collect::<Vec<_>>(), [a.as_path(), b.as_path()]);
+        set.commit().unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"new a");
+        assert_eq!(std::fs::read(&b).unwrap(), b"new b");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn whole_file_reads_refuse_devices_folders_and_large_files() {
+        let e = read_regular_file(Path::new("/dev/zero"), 1 << 20, "a manifest").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("a device, pipe or socket, not a file"),
+            "{e}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_regular_file(dir.path(), 1 << 20, "a manifest").unwrap_err();
+        assert!(e.to_string().contains("this is a folder"), "{e}");
+        let path = dir.path().join("m.json");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let e = read_regular_file(&path, 9, "a manifest").unwrap_err();
+        assert!(e.to_string().contains("more than the 9 bytes"), "{e}");
+        assert_eq!(
+            read_regular_file(&path, 10, "a manifest").unwrap(),
+            b"0123456789"
+        );
     }
 }

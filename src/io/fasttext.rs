@@ -11,7 +11,10 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use crate::io::{sniff_bytes, write_atomically, FileFormat};
+use crate::io::{
+    first_non_finite, reserve_f32s, sniff_bytes, FileFormat, MAX_DIM, MAX_ROWS, NOT_FINITE,
+};
+use crate::io_util::AtomicFile;
 use crate::matrix::Matrix;
 use crate::{Error, Result};
 
@@ -80,6 +83,72 @@ impl Default for FastTextArgs {
     }
 }
 
+impl FastTextArgs {
+    /// What makes these settings impossible, if anything: fastText never writes a negative
+    /// size or count, a dimension of 0, no word n-grams, `minn > maxn` with subwords on, or a
+    /// sampling threshold that is not a number ≥ 0; blazetext also refuses dimensions above
+    /// [`MAX_DIM`].
+    fn problem(&self) -> Option<String> {
+        let a = self;
+        let sizes = [
+            ("dim", a.dim),
+            ("ws", a.ws),
+            ("epoch", a.epoch),
+            ("minCount", a.min_count),
+            ("neg", a.neg),
+            ("bucket", a.bucket),
+            ("minn", a.minn),
+            ("maxn", a.maxn),
+            ("lrUpdateRate", a.lr_update_rate),
+        ];
+        if let Some((name, v)) = sizes.iter().find(|(_, v)| *v < 0) {
+            return Some(format!("{name} is {v}, but it cannot be negative"));
+        }
+        if a.dim == 0 || a.dim as u64 > MAX_DIM {
+            return Some(format!(
+                "dim is {}, but blazetext reads dimensions from 1 to {MAX_DIM}",
+                a.dim
+            ));
+        }
+        if a.word_ngrams < 1 {
+            return Some(format!(
+                "wordNgrams is {}, but it is at least 1 (1 = words only)",
+                a.word_ngrams
+            ));
+        }
+        if a.maxn > 0 && a.minn > a.maxn {
+            return Some(format!(
+                "minn ({}) is larger than maxn ({})",
+                a.minn, a.maxn
+            ));
+        }
+        if !(a.t.is_finite() && a.t >= 0.0) {
+            return Some(format!(
+                "the sampling threshold t is {}, but it is a number ≥ 0",
+                a.t
+            ));
+        }
+        None
+    }
+}
+
+/// Converts the value of a training option to the 32-bit field of the `.bin` args block that
+/// stores it. A value that does not fit is an [`Error::Config`] naming the option and the
+/// largest value the format can store: never silently truncated (a `--buckets 4294967296` must
+/// not become 0 buckets).
+pub fn bin_field<T>(option: &str, value: T) -> Result<i32>
+where
+    T: TryInto<i32> + std::fmt::Display + Copy,
+{
+    value.try_into().map_err(|_| {
+        Error::config(format!(
+            "{option} {value} does not fit fastText's .bin format, which stores it as a 32-bit \
+             integer: use at most {}",
+            i32::MAX
+        ))
+    })
+}
+
 /// One dictionary entry (word or label) with its corpus count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DictEntry {
@@ -105,66 +174,146 @@ pub struct FastTextFile {
     pub output: Matrix,
 }
 
+/// The matrices' names in messages.
+const INPUT: &str = "input";
+const OUTPUT: &str = "output";
+
 impl FastTextFile {
-    /// Checks the invariants above, so that a file is never written (or accepted) in a shape
-    /// fastText would misread.
+    /// Checks the invariants above, that every value fits its field of the format and that
+    /// every matrix value is finite, so that a file is never written (or accepted) in a shape
+    /// fastText would misread or that queries would turn into NaN. Impossible settings in the
+    /// args block are an [`Error::Config`]; everything else an [`Error::Model`].
     pub fn validate(&self, path: &Path) -> Result<()> {
-        self.check(path, (self.input.rows(), self.input.cols()), true)
+        if let Some(problem) = self.args.problem() {
+            return Err(Error::config(format!(
+                "cannot write {}: in the fastText args block, {problem}",
+                path.display()
+            )));
+        }
+        self.check_input_shape(path, (self.input.rows(), self.input.cols()))?;
+        self.check_output_shape(path, (self.output.rows(), self.output.cols()))?;
+        for (which, m) in [(INPUT, &self.input), (OUTPUT, &self.output)] {
+            if let Some(i) = first_non_finite(m.as_slice()) {
+                return Err(self.non_finite(path, which, i / m.cols()));
+            }
+        }
+        Ok(())
     }
 
-    /// [`validate`](Self::validate) with the input matrix's shape given (it may still be on
-    /// disk), optionally without the output matrix.
-    fn check(&self, path: &Path, input: (usize, usize), output: bool) -> Result<()> {
+    /// Checks the dictionary and that an input matrix of shape `input` fits it.
+    fn check_input_shape(&self, path: &Path, input: (usize, usize)) -> Result<()> {
         let a = &self.args;
         let bad = |m: String| Err(Error::model(path, m));
-        if a.dim <= 0 || a.bucket < 0 || a.minn < 0 || a.maxn < 0 {
-            return bad(format!(
-                "invalid args block: dim {}, bucket {}, minn {}, maxn {}",
-                a.dim, a.bucket, a.minn, a.maxn
-            ));
-        }
         let dim = a.dim as usize;
         let in_rows = self.words.len() + a.bucket as usize;
         if input != (in_rows, dim) {
             return bad(format!(
-                "the input matrix is {}x{} but {} words + {} buckets at dim {} need {}x{}",
+                "the input matrix is {}x{} but {} words + {} buckets at dim {dim} need \
+                 {in_rows}x{dim}; the file is corrupt: fetch or write it again",
                 input.0,
                 input.1,
                 self.words.len(),
                 a.bucket,
-                dim,
-                in_rows,
-                dim
             ));
         }
+        if self.words.is_empty() {
+            return bad(
+                "the dictionary holds no words (fastText models always have `</s>`); the file \
+                 is corrupt: fetch or write it again"
+                    .to_string(),
+            );
+        }
+        if a.model == ModelName::Supervised && self.labels.is_empty() {
+            return bad(
+                "a supervised model without labels cannot predict anything; the file is \
+                 corrupt: fetch it again or retrain the classifier"
+                    .to_string(),
+            );
+        }
+        let entries = self.words.len() + self.labels.len();
+        if in_rows as u64 > MAX_ROWS || entries as u64 > MAX_ROWS {
+            return bad(format!(
+                "{in_rows} input rows ({entries} dictionary entries) exceed fastText's 32-bit \
+                 ids (at most {MAX_ROWS}); train with fewer --buckets or a higher --min-count"
+            ));
+        }
+        let too_large = |n: u64| i64::try_from(n).is_err();
+        if too_large(self.ntokens) {
+            return bad(format!(
+                "{} tokens do not fit the format's 64-bit signed count",
+                self.ntokens
+            ));
+        }
+        let unstorable = |e: &&DictEntry| e.text.is_empty() || e.text.contains('\0');
+        if let Some(e) = self.words.iter().chain(&self.labels).find(unstorable) {
+            return bad(format!(
+                "the dictionary entry {:?} cannot be stored: entries are not empty and contain \
+                 no NUL byte; the file is corrupt: fetch or write it again",
+                e.text
+            ));
+        }
+        if let Some(e) = self
+            .words
+            .iter()
+            .chain(&self.labels)
+            .find(|e| too_large(e.count))
+        {
+            return bad(format!(
+                "the count {} of {:?} does not fit the format's 64-bit signed count",
+                e.count, e.text
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks that an output matrix of shape `output` fits the dictionary and the dimension.
+    fn check_output_shape(&self, path: &Path, output: (usize, usize)) -> Result<()> {
+        let a = &self.args;
         let out_rows = if a.model == ModelName::Supervised {
             self.labels.len()
         } else {
             self.words.len()
         };
-        if output && (self.output.rows() != out_rows || self.output.cols() != dim) {
-            return bad(format!(
-                "the output matrix is {}x{} but a {:?} model with {} words and {} labels needs {}x{}",
-                self.output.rows(),
-                self.output.cols(),
-                a.model,
-                self.words.len(),
-                self.labels.len(),
-                out_rows,
-                dim
+        if output != (out_rows, a.dim as usize) {
+            return Err(Error::model(
+                path,
+                format!(
+                    "the output matrix is {}x{} but a {:?} model with {} words and {} labels \
+                     needs {out_rows}x{}; the file is corrupt: fetch or write it again",
+                    output.0,
+                    output.1,
+                    a.model,
+                    self.words.len(),
+                    self.labels.len(),
+                    a.dim
+                ),
             ));
         }
-        if i32::try_from(in_rows).is_err() {
-            return bad(format!("{in_rows} input rows exceed fastText's 32-bit ids"));
-        }
         Ok(())
+    }
+
+    /// The error for a NaN or infinite value in row `row` of the `which` matrix, naming the
+    /// word, label or bucket the row belongs to (the matrix's shape was checked).
+    fn non_finite(&self, path: &Path, which: &str, row: usize) -> Error {
+        let nwords = self.words.len();
+        let owner = match (which == INPUT, self.args.model) {
+            (true, _) if row >= nwords => format!("n-gram bucket {}", row - nwords),
+            (false, ModelName::Supervised) => format!("label `{}`", self.labels[row].text),
+            _ => format!("word `{}`", self.words[row].text),
+        };
+        Error::model(
+            path,
+            format!("row {row} of the {which} matrix ({owner}) holds a value that is {NOT_FINITE}"),
+        )
     }
 
     /// Reads a fastText `.bin` (version 12, or 11 with fastText's compatibility rule).
     ///
     /// Errors name what the file looks like when it is not a `.bin` (`.vec`, word2vec binary,
-    /// gzip, safetensors, JSON), reject quantized `.ftz` models and report truncated files with
-    /// the expected and actual sizes.
+    /// gzip, safetensors, JSON), reject quantized `.ftz` models, impossible settings and
+    /// values that are not finite, and report truncated files with the expected and actual
+    /// sizes. No size read from the file is trusted before it is checked against the file's
+    /// length.
     pub fn read(path: &Path) -> Result<FastTextFile> {
         FastTextFile::read_with(path, true, true).map(|(file, _)| file)
     }
@@ -203,25 +352,29 @@ impl FastTextFile {
             args.maxn = 0;
         }
         let (words, labels, ntokens) = r.read_dictionary()?;
-        r.check_not_quantized("input")?;
-        let (rows, cols, offset) = r.matrix_header("input")?;
-        let input = if with_input {
-            r.read_data(rows, cols)?
-        } else {
-            r.skip((rows * cols * 4) as u64)?;
-            Matrix::zeros(0, cols)
-        };
-        r.check_not_quantized("output")?;
-        let output = r.read_matrix("output", with_output)?;
-        let file = FastTextFile {
+        let dim = args.dim as usize;
+        let mut file = FastTextFile {
             args,
             words,
             labels,
             ntokens,
-            input,
-            output,
+            input: Matrix::zeros(0, dim),
+            output: Matrix::zeros(0, dim),
         };
-        file.check(path, (rows, cols), with_output)?;
+        r.check_not_quantized(INPUT)?;
+        let (rows, cols, offset) = r.matrix_header(INPUT)?;
+        file.check_input_shape(path, (rows, cols))?;
+        if with_input {
+            file.input = r.read_data(&file, INPUT, rows)?;
+        } else {
+            r.skip(rows as u64 * cols as u64 * 4)?;
+        }
+        r.check_not_quantized(OUTPUT)?;
+        let (out_rows, out_cols, _) = r.matrix_header(OUTPUT)?;
+        file.check_output_shape(path, (out_rows, out_cols))?;
+        if with_output {
+            file.output = r.read_data(&file, OUTPUT, out_rows)?;
+        }
         let on_disk = InputOnDisk {
             path: path.to_path_buf(),
             offset,
@@ -233,8 +386,15 @@ impl FastTextFile {
 
     /// Writes the model in fastText's format (version 12) via a temporary file and a rename.
     pub fn write(&self, path: &Path) -> Result<()> {
+        self.stage(path)?.commit()
+    }
+
+    /// Like [`write`](Self::write) but returns the written temporary file instead of renaming
+    /// it, to commit it together with other files in an
+    /// [`AtomicFileSet`](crate::io_util::AtomicFileSet).
+    pub fn stage(&self, path: &Path) -> Result<AtomicFile> {
         self.validate(path)?;
-        write_atomically(path, |w| {
+        super::stage(path, |w| {
             self.write_to(w)?;
             // A trailing run of zeros was skipped, not written: give the file its full length.
             let end = w.stream_position()?;
@@ -243,6 +403,8 @@ impl FastTextFile {
         })
     }
 
+    /// Writes the file's bytes; [`validate`](Self::validate) has checked that every value
+    /// fits its field.
     fn write_to(&self, w: &mut (impl Write + Seek)) -> std::io::Result<()> {
         let a = &self.args;
         w.write_all(&MAGIC.to_le_bytes())?;
@@ -322,21 +484,31 @@ pub(crate) fn write_f32s(w: &mut (impl Write + Seek), data: &[f32]) -> std::io::
     Ok(())
 }
 
-/// Reads `n` little-endian f32 in large blocks (the bulk of a model file), converting each
-/// block as it arrives so peak memory stays at the matrix plus one block.
-pub(crate) fn read_f32s(r: &mut impl Read, n: usize) -> std::io::Result<Vec<f32>> {
-    let mut out = Vec::with_capacity(n);
-    let mut buf = vec![0u8; 4 << 20];
-    while out.len() < n {
-        let take = ((n - out.len()) * 4).min(buf.len());
+/// Appends `n` little-endian f32 to `out` (reserved by the caller), read in large blocks (the
+/// bulk of a model file) and converted as they arrive, so peak memory stays at the matrix plus
+/// one block. Each block is checked while it is in cache; returns the index (counted from the
+/// first value read) of the first value that is not finite, and stops reading there.
+pub(crate) fn read_f32s(
+    r: &mut impl Read,
+    n: usize,
+    out: &mut Vec<f32>,
+) -> std::io::Result<Option<usize>> {
+    let start = out.len();
+    let mut buf = vec![0u8; n.saturating_mul(4).min(4 << 20)];
+    while out.len() - start < n {
+        let take = ((n - (out.len() - start)) * 4).min(buf.len());
         r.read_exact(&mut buf[..take])?;
+        let block = out.len();
         out.extend(
             buf[..take]
                 .chunks_exact(4)
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
         );
+        if let Some(i) = first_non_finite(&out[block..]) {
+            return Ok(Some(block - start + i));
+        }
     }
-    Ok(out)
+    Ok(None)
 }
 
 /// A reader that tracks its position so truncation errors can say where and by how much.
@@ -412,7 +584,8 @@ impl Reader<'_> {
                 self.path,
                 format!(
                     "fastText model format version {version} is not supported; blazetext reads \
-                     version {VERSION} (fastText 0.9) and {OLD_VERSION} (fastText 0.8)"
+                     version {VERSION} (fastText 0.9) and {OLD_VERSION} (fastText 0.8): save the \
+                     model again with fastText 0.9 or later"
                 ),
             ));
         }
@@ -431,7 +604,9 @@ impl Reader<'_> {
             3 => Loss::Softmax,
             4 => Loss::OneVsAll,
             other => {
-                return Err(self.corrupt(format!("unknown loss code {other} in the args block")))
+                return Err(self.corrupt(format!(
+                    "unknown loss code {other} in the args block (fastText's are 1 to 4)"
+                )))
             }
         };
         let model = match v[7] {
@@ -439,10 +614,12 @@ impl Reader<'_> {
             2 => ModelName::Skipgram,
             3 => ModelName::Supervised,
             other => {
-                return Err(self.corrupt(format!("unknown model code {other} in the args block")))
+                return Err(self.corrupt(format!(
+                    "unknown model code {other} in the args block (fastText's are 1 to 3)"
+                )))
             }
         };
-        Ok(FastTextArgs {
+        let args = FastTextArgs {
             dim: v[0],
             ws: v[1],
             epoch: v[2],
@@ -456,14 +633,19 @@ impl Reader<'_> {
             maxn: v[10],
             lr_update_rate: v[11],
             t,
-        })
+        };
+        match args.problem() {
+            Some(problem) => Err(self.corrupt(format!("impossible args block: {problem}"))),
+            None => Ok(args),
+        }
     }
 
     fn corrupt(&self, message: String) -> Error {
         Error::model(
             self.path,
             format!(
-                "{message} (byte {}); the file is corrupt or not a fastText model",
+                "{message} (byte {}); the file is corrupt or not a fastText model: fetch or \
+                 write it again",
                 self.pos
             ),
         )
@@ -475,9 +657,15 @@ impl Reader<'_> {
         let nlabels = self.i32("the dictionary header")?;
         let ntokens = self.i64("the dictionary header")?;
         let prune_size = self.i64("the dictionary header")?;
-        if size < 0 || nwords < 0 || nlabels < 0 || size != nwords + nlabels || ntokens < 0 {
+        let consistent = size >= 0
+            && nwords >= 0
+            && nlabels >= 0
+            && i64::from(size) == i64::from(nwords) + i64::from(nlabels)
+            && ntokens >= 0;
+        if !consistent {
             return Err(self.corrupt(format!(
-                "inconsistent dictionary header: size {size}, {nwords} words, {nlabels} labels,                  {ntokens} tokens"
+                "inconsistent dictionary header: size {size}, {nwords} words, {nlabels} labels, \
+                 {ntokens} tokens"
             )));
         }
         // A corrupt header must not make us reserve gigabytes: every entry takes >= 10 bytes.
@@ -508,9 +696,10 @@ impl Reader<'_> {
                 1 if labels.len() < nlabels as usize => labels.push(entry),
                 _ => {
                     return Err(self.corrupt(format!(
-                    "{} has type {kind}, which does not fit {nwords} words and {nlabels} labels",
-                    what()
-                )))
+                        "{} has type {kind}, which does not fit {nwords} words and {nlabels} \
+                         labels",
+                        what()
+                    )))
                 }
             }
         }
@@ -518,7 +707,8 @@ impl Reader<'_> {
             // Only `fasttext quantize -cutoff` prunes; those models are quantized as well.
             return Err(Error::model(
                 self.path,
-                "this model was pruned by `fasttext quantize` (.ftz); blazetext reads only                  unquantized models: use the original .bin",
+                "this model was pruned by `fasttext quantize` (.ftz); blazetext reads only \
+                 unquantized models: use the original .bin",
             ));
         }
         Ok((words, labels, ntokens as u64))
@@ -530,15 +720,14 @@ impl Reader<'_> {
             return Err(Error::model(
                 self.path,
                 format!(
-                    "the {which} matrix is quantized (a .ftz model from `fasttext quantize`);                      blazetext reads only unquantized models: use the original .bin"
+                    "the {which} matrix is quantized (a .ftz model from `fasttext quantize`); \
+                     blazetext reads only unquantized models: use the original .bin"
                 ),
             ));
         }
         Ok(())
     }
 
-    /// Reads a matrix, or with `load == false` only checks that its data is all there and
-    /// returns it with 0 rows.
     /// Reads a matrix header and checks the file holds its data; returns rows, columns and the
     /// offset of the data.
     fn matrix_header(&mut self, which: &str) -> Result<(usize, usize, u64)> {
@@ -560,10 +749,17 @@ impl Reader<'_> {
         Ok((rows as usize, cols as usize, self.pos))
     }
 
-    /// The `rows × cols` floats at the current position.
-    fn read_data(&mut self, rows: usize, cols: usize) -> Result<Matrix> {
-        let data = read_f32s(&mut self.inner, rows * cols).map_err(|e| Error::io(self.path, e))?;
-        self.pos += (rows * cols * 4) as u64;
+    /// The `which` matrix of `file` (`rows` × dim, its header checked against the file's
+    /// length and the dictionary) at the current position.
+    fn read_data(&mut self, file: &FastTextFile, which: &str, rows: usize) -> Result<Matrix> {
+        let cols = file.args.dim as usize;
+        let n = rows * cols;
+        let mut data = reserve_f32s(self.path, n)?;
+        let bad = read_f32s(&mut self.inner, n, &mut data).map_err(|e| Error::io(self.path, e))?;
+        if let Some(i) = bad {
+            return Err(file.non_finite(self.path, which, i / cols));
+        }
+        self.pos += n as u64 * 4;
         Ok(Matrix::from_vec(rows, cols, data))
     }
 
@@ -573,16 +769,6 @@ impl Reader<'_> {
             .map_err(|e| Error::io(self.path, e))?;
         self.pos += bytes;
         Ok(())
-    }
-
-    /// Reads a matrix, or with `load == false` only checks that its data is all there and
-    /// returns it with 0 rows.
-    fn read_matrix(&mut self, which: &str, load: bool) -> Result<Matrix> {
-        let (rows, cols, _) = self.matrix_header(which)?;
-        if !load {
-            return Ok(Matrix::zeros(0, cols));
-        }
-        self.read_data(rows, cols)
     }
 }
 
@@ -603,8 +789,12 @@ impl InputOnDisk {
         f.seek(SeekFrom::Start(self.offset))
             .map_err(|e| Error::io(&self.path, e))?;
         let mut r = BufReader::with_capacity(1 << 20, f);
-        let data =
-            read_f32s(&mut r, self.rows * self.cols).map_err(|e| Error::io(&self.path, e))?;
+        let n = self.rows * self.cols;
+        let mut data = reserve_f32s(&self.path, n)?;
+        let bad = read_f32s(&mut r, n, &mut data).map_err(|e| Error::io(&self.path, e))?;
+        if let Some(i) = bad {
+            return Err(self.non_finite(i / self.cols));
+        }
         Ok(Matrix::from_vec(self.rows, self.cols, data))
     }
 
@@ -630,8 +820,101 @@ impl InputOnDisk {
             for (d, b) in dst.iter_mut().zip(buf.chunks_exact(4)) {
                 *d = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
             }
+            if let Some(k) = first_non_finite(dst) {
+                return Err(self.non_finite(ids[i] as usize + k / self.cols));
+            }
             i = j;
         }
         Ok(out)
+    }
+
+    fn non_finite(&self, row: usize) -> Error {
+        Error::model(
+            &self.path,
+            format!("row {row} of the input matrix holds a value that is {NOT_FINITE}"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A valid 2-word skip-gram file with 2 buckets, dim 2.
+    fn tiny() -> FastTextFile {
+        let entry = |text: &str| DictEntry {
+            text: text.to_string(),
+            count: 3,
+        };
+        FastTextFile {
+            args: FastTextArgs {
+                dim: 2,
+                bucket: 2,
+                ..FastTextArgs::default()
+            },
+            words: vec![entry("</s>"), entry("a")],
+            labels: Vec::new(),
+            ntokens: 6,
+            input: Matrix::from_vec(4, 2, vec![0.5; 8]),
+            output: Matrix::from_vec(2, 2, vec![0.25; 4]),
+        }
+    }
+
+    fn write_error(file: &FastTextFile) -> Error {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.bin");
+        let e = file.write(&path).unwrap_err();
+        assert!(!path.exists(), "a refused file was written");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        e
+    }
+
+    #[test]
+    fn the_writer_refuses_values_that_do_not_fit_or_are_not_finite() {
+        let mut f = tiny();
+        f.input.row_mut(3)[1] = f32::NAN;
+        let e = write_error(&f).to_string();
+        assert!(
+            e.contains("row 3 of the input matrix (n-gram bucket 1)"),
+            "{e}"
+        );
+        let mut f = tiny();
+        f.output.row_mut(1)[0] = f32::INFINITY;
+        let e = write_error(&f).to_string();
+        assert!(e.contains("row 1 of the output matrix (word `a`)"), "{e}");
+        let mut f = tiny();
+        f.words[1].text = "a\0b".into();
+        assert!(write_error(&f).to_string().contains("no NUL byte"));
+        let mut f = tiny();
+        f.words[1].count = u64::MAX;
+        assert!(write_error(&f).to_string().contains("64-bit signed count"));
+        let mut f = tiny();
+        f.args.min_count = -1;
+        let e = write_error(&f);
+        assert!(matches!(e, Error::Config(_)), "{e:?}");
+        assert!(e.to_string().contains("minCount is -1"), "{e}");
+    }
+
+    #[test]
+    fn options_that_do_not_fit_32_bits_are_config_errors() {
+        assert_eq!(bin_field("--epochs", 5usize).unwrap(), 5);
+        assert_eq!(bin_field("--buckets", i32::MAX as u64).unwrap(), i32::MAX);
+        for value in [1u64 << 31, 1 << 32, u64::MAX] {
+            let e = bin_field("--buckets", value).unwrap_err();
+            assert!(matches!(e, Error::Config(_)), "{e:?}");
+            let e = e.to_string();
+            assert!(e.contains(&format!("--buckets {value}")), "{e}");
+            assert!(e.contains("use at most 2147483647"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_staged_file_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.bin");
+        let staged = tiny().stage(&path).unwrap();
+        assert!(!path.exists());
+        staged.commit().unwrap();
+        assert_eq!(FastTextFile::read(&path).unwrap(), tiny());
     }
 }

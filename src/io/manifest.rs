@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::io::write_atomically;
+use crate::io::stage;
+use crate::io_util::{read_regular_file, AtomicFile};
 use crate::text::Pipeline;
 use crate::{Error, Result};
 
@@ -17,6 +18,9 @@ use crate::{Error, Result};
 pub const FORMAT: &str = "blazetext-manifest";
 /// The manifest layout version this code reads and writes.
 pub const VERSION: u32 = 1;
+/// The largest manifest read. Manifests are a few KiB; the pipeline they hold may embed a
+/// Hugging Face `tokenizer.json` (tens of MiB for the largest vocabularies) and a spelling map.
+pub const MAX_BYTES: u64 = 256 << 20;
 
 /// What a model file holds; decides which commands can use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,16 +68,27 @@ impl Manifest {
         model.with_extension("json")
     }
 
+    /// Reads a manifest: a regular file of at most [`MAX_BYTES`] bytes holding JSON with the
+    /// `format` and `version` this code writes, and a valid pipeline.
     pub fn load(path: &Path) -> Result<Manifest> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|e| Error::input(path, Some(e.line() as u64), format!("invalid JSON: {e}")))?;
+        let bytes = read_regular_file(path, MAX_BYTES, "a manifest")?;
+        let rewrite = "write it again (retrain the model) or restore it from a copy";
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::input(
+                path,
+                Some(e.line() as u64),
+                format!("invalid JSON: {e}; {rewrite}"),
+            )
+        })?;
         match value.get("format").and_then(Value::as_str) {
             Some(FORMAT) => {}
             _ => {
                 return Err(Error::model(
                     path,
-                    format!("not a blazetext manifest (no `\"format\": \"{FORMAT}\"` field)"),
+                    format!(
+                        "not a blazetext manifest (no `\"format\": \"{FORMAT}\"` field); move \
+                         the other JSON file away from the model, or {rewrite}"
+                    ),
                 ))
             }
         }
@@ -84,16 +99,21 @@ impl Manifest {
                     path,
                     format!(
                         "manifest version {} is not supported; this blazetext reads version \
-                         {VERSION}",
+                         {VERSION}: use the blazetext that wrote it, or {rewrite}",
                         v.map_or("(missing)".to_string(), |v| v.to_string())
                     ),
                 ))
             }
         }
         let manifest: Manifest = serde_json::from_value(value)
-            .map_err(|e| Error::model(path, format!("invalid manifest: {e}")))?;
+            .map_err(|e| Error::model(path, format!("invalid manifest: {e}; {rewrite}")))?;
         if let Some(p) = &manifest.pipeline {
-            p.validate()?;
+            p.validate().map_err(|e| {
+                Error::model(
+                    path,
+                    format!("the text pipeline in the manifest is invalid ({e}); {rewrite}"),
+                )
+            })?;
         }
         Ok(manifest)
     }
@@ -109,9 +129,16 @@ impl Manifest {
 
     /// Writes the manifest (pretty-printed) via a temporary file and a rename.
     pub fn save(&self, path: &Path) -> Result<()> {
+        self.stage(path)?.commit()
+    }
+
+    /// Like [`save`](Self::save) but returns the written temporary file instead of renaming it,
+    /// to commit it together with the model in an
+    /// [`AtomicFileSet`](crate::io_util::AtomicFileSet).
+    pub fn stage(&self, path: &Path) -> Result<AtomicFile> {
         let text =
             serde_json::to_string_pretty(self).map_err(|e| Error::model(path, e.to_string()))?;
-        write_atomically(path, |w| {
+        stage(path, |w| {
             use std::io::Write;
             w.write_all(text.as_bytes())?;
             w.write_all(b"\n")
@@ -144,6 +171,23 @@ mod tests {
     }
 
     #[test]
+    fn an_invalid_pipeline_is_a_model_error_naming_the_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        let mut m = Manifest::new(ModelKind::Embeddings);
+        m.pipeline = Some(Pipeline {
+            min_token_length: 5,
+            max_token_length: 2,
+            ..Pipeline::default()
+        });
+        m.save(&path).unwrap();
+        let e = Manifest::load(&path).unwrap_err();
+        assert!(matches!(e, Error::Model { .. }), "{e:?}");
+        let e = e.to_string();
+        assert!(e.contains("m.json") && e.contains("text pipeline"), "{e}");
+    }
+
+    #[test]
     fn missing_manifest_is_none() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(
@@ -169,5 +213,9 @@ mod tests {
         std::fs::write(&path, "{\n  \"format\": ").unwrap();
         let e = Manifest::load(&path).unwrap_err().to_string();
         assert!(e.contains("invalid JSON"), "{e}");
+        let e = Manifest::load(Path::new("/dev/zero"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a file"), "{e}");
     }
 }

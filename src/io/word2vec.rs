@@ -11,7 +11,10 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::io::{sniff_bytes, write_atomically, FileFormat};
+use crate::io::{
+    first_non_finite, reserve_f32s, sniff_bytes, stage, FileFormat, MAX_DIM, MAX_ROWS, NOT_FINITE,
+};
+use crate::io_util::{read_regular_file, AtomicFile};
 use crate::matrix::Matrix;
 use crate::{Error, Result};
 
@@ -22,39 +25,56 @@ pub struct WordVectors {
     pub vectors: Matrix,
 }
 
-/// Parses a `<count> <dim>` header line.
+/// Parses a `<count> <dim>` header line: 1 to [`MAX_ROWS`] words of dimension 1 to
+/// [`MAX_DIM`] (so their product cannot overflow; the callers check it against the file's
+/// length).
 fn parse_header(path: &Path, line: &str) -> Result<(usize, usize)> {
+    let bad = |message: String| Err(Error::input(path, Some(1), message));
     let mut parts = line.split_ascii_whitespace();
-    let parsed = (
-        parts.next().map(str::parse::<usize>),
-        parts.next().map(str::parse::<usize>),
-        parts.next(),
-    );
-    match parsed {
-        (Some(Ok(n)), Some(Ok(dim)), None) if dim > 0 => Ok((n, dim)),
-        (Some(Ok(_)), Some(Ok(_)), None) => Err(Error::input(
-            path,
-            Some(1),
-            "the header says the dimension is 0; expected `<number of words> <dimension>`",
-        )),
-        _ => {
-            let shown: String = line.chars().take(60).collect();
-            Err(Error::input(
+    let (Some(n), Some(dim), None) = (parts.next(), parts.next(), parts.next()) else {
+        let shown: String = line.chars().take(60).collect();
+        return bad(format!(
+            "expected a `<number of words> <dimension>` header, found `{shown}`; a file without \
+             a header (GloVe format) needs that line added first"
+        ));
+    };
+    let number = |text: &str, what: &str| {
+        text.parse::<u64>().map_err(|_| {
+            Error::input(
                 path,
                 Some(1),
                 format!(
-                    "expected a `<number of words> <dimension>` header, found `{shown}`; a file \
-                     without a header (GloVe format) needs that line added first"
+                    "the header's {what} `{text}` is not a whole number ≥ 0; expected `<number \
+                     of words> <dimension>`"
                 ),
-            ))
-        }
+            )
+        })
+    };
+    let (n, dim) = (number(n, "word count")?, number(dim, "dimension")?);
+    if n == 0 {
+        return bad("the header says the file holds 0 words; a model needs at least one".into());
     }
+    if n > MAX_ROWS {
+        return bad(format!(
+            "the header says {n} words, more than the {MAX_ROWS} a model can have (32-bit ids); \
+             fix the first line"
+        ));
+    }
+    if dim == 0 || dim > MAX_DIM {
+        return bad(format!(
+            "the header says the dimension is {dim}; blazetext reads dimensions from 1 to \
+             {MAX_DIM}: fix the first line (`<number of words> <dimension>`)"
+        ));
+    }
+    Ok((n as usize, dim as usize))
 }
 
 /// Reads a word2vec text file (`.vec`). The header must agree with the rows: every row has
 /// exactly `dim` values and there are exactly `count` rows; errors give the line number.
+/// Values must be finite numbers.
 pub fn read_text(path: &Path) -> Result<WordVectors> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    // No ceiling but memory: the file is the model, and its memory is reserved fallibly.
+    let bytes = read_regular_file(path, u64::MAX, "a word-vector file")?;
     let format = sniff_bytes(&bytes[..bytes.len().min(4096)]);
     if !matches!(
         format,
@@ -76,7 +96,7 @@ pub fn read_text(path: &Path) -> Result<WordVectors> {
         Error::input(
             path,
             Some(line as u64),
-            "invalid UTF-8; word2vec text files must be UTF-8",
+            "invalid UTF-8; word2vec text files must be UTF-8: convert the file (e.g. with iconv)",
         )
     })?;
     let mut lines = text.split('\n');
@@ -98,7 +118,24 @@ pub fn read_text(path: &Path) -> Result<WordVectors> {
             ),
         ));
     }
-    let mut data = vec![0f32; n * dim];
+    // Every value takes at least two bytes (a space and a digit): a header that claims more
+    // values than that is wrong, and must not make us reserve memory for them. The header's
+    // bounds keep the product far from overflowing.
+    let values = n * dim;
+    if values > bytes.len() / 2 {
+        return Err(Error::input(
+            path,
+            Some(1),
+            format!(
+                "the header says the dimension is {dim}, but {n} rows of {dim} values need at \
+                 least {} bytes and the file has {}; fix the first line",
+                values as u128 * 2,
+                bytes.len()
+            ),
+        ));
+    }
+    let mut data = reserve_f32s(path, values)?;
+    data.resize(values, 0.0);
     let words = data
         .par_chunks_mut(dim)
         .zip(rows.par_iter())
@@ -135,13 +172,21 @@ fn parse_text_row(path: &Path, line_no: u64, row: &str, out: &mut [f32]) -> Resu
                 ),
             ));
         }
-        out[k] = part.parse().map_err(|_| {
+        let value: f32 = part.parse().map_err(|_| {
             Error::input(
                 path,
                 Some(line_no),
                 format!("value {} of `{word}` is not a number: `{part}`", k + 1),
             )
         })?;
+        if !value.is_finite() {
+            return Err(Error::input(
+                path,
+                Some(line_no),
+                format!("value {} of `{word}` (`{part}`) is {NOT_FINITE}", k + 1),
+            ));
+        }
+        out[k] = value;
         k += 1;
     }
     if k != out.len() {
@@ -157,7 +202,14 @@ fn parse_text_row(path: &Path, line_no: u64, row: &str, out: &mut [f32]) -> Resu
     Ok(word.to_string())
 }
 
+/// Checks that `words` and `vectors` make a file the readers accept.
 fn check_shape(path: &Path, words: &[impl AsRef<str>], vectors: &Matrix) -> Result<()> {
+    if vectors.cols() == 0 {
+        return Err(Error::model(
+            path,
+            "vectors of dimension 0 cannot be written: word2vec formats need at least one value",
+        ));
+    }
     if words.len() != vectors.rows() {
         return Err(Error::model(
             path,
@@ -175,7 +227,17 @@ fn check_shape(path: &Path, words: &[impl AsRef<str>], vectors: &Matrix) -> Resu
     {
         return Err(Error::model(
             path,
-            format!("the word {w:?} is empty or contains a space or newline, which word2vec formats cannot store"),
+            format!(
+                "the word {w:?} is empty or contains a space or newline, which word2vec formats \
+                 cannot store"
+            ),
+        ));
+    }
+    if let Some(i) = first_non_finite(vectors.as_slice()) {
+        let word = words[i / vectors.cols()].as_ref();
+        return Err(Error::model(
+            path,
+            format!("cannot write the vector of `{word}`: it holds a value that is {NOT_FINITE}"),
         ));
     }
     Ok(())
@@ -183,8 +245,18 @@ fn check_shape(path: &Path, words: &[impl AsRef<str>], vectors: &Matrix) -> Resu
 
 /// Writes a word2vec text file (`.vec`): header, then one `word v1 ... vdim` line per word.
 pub fn write_text(path: &Path, words: &[impl AsRef<str> + Sync], vectors: &Matrix) -> Result<()> {
+    stage_text(path, words, vectors)?.commit()
+}
+
+/// Like [`write_text`] but returns the written temporary file instead of renaming it, to commit
+/// it together with other files in an [`AtomicFileSet`](crate::io_util::AtomicFileSet).
+pub fn stage_text(
+    path: &Path,
+    words: &[impl AsRef<str> + Sync],
+    vectors: &Matrix,
+) -> Result<AtomicFile> {
     check_shape(path, words, vectors)?;
-    write_atomically(path, |w| {
+    stage(path, |w| {
         writeln!(w, "{} {}", vectors.rows(), vectors.cols())?;
         // Formatting floats dominates; do it in parallel blocks, written in order.
         const BLOCK: usize = 4096;
@@ -215,7 +287,8 @@ pub fn write_text(path: &Path, words: &[impl AsRef<str> + Sync], vectors: &Matri
     })
 }
 
-/// Reads a word2vec binary file.
+/// Reads a word2vec binary file. The header's sizes are checked against the file's length
+/// before memory is reserved; values must be finite.
 pub fn read_binary(path: &Path) -> Result<WordVectors> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
@@ -231,28 +304,35 @@ pub fn read_binary(path: &Path) -> Result<WordVectors> {
             ),
         ));
     }
-    let mut header = String::new();
-    r.read_line(&mut header).map_err(|e| Error::io(path, e))?;
-    let (n, dim) = parse_header(path, header.trim_end())?;
+    // The sniffer found the header's newline within the first 4 KiB.
+    let mut header = Vec::new();
+    r.read_until(b'\n', &mut header)
+        .map_err(|e| Error::io(path, e))?;
+    let (n, dim) = parse_header(path, String::from_utf8_lossy(&header).trim_end())?;
+    // Each row is a word of at least one byte, a space and `dim` floats (the header's bounds
+    // keep this far from overflowing).
     let min_size = header.len() as u64 + n as u64 * (dim as u64 * 4 + 2);
     if min_size > len {
         return Err(Error::model(
             path,
             format!(
                 "the file is truncated: {n} words of dimension {dim} need at least {min_size} \
-                 bytes but the file has {len} bytes"
+                 bytes but the file has {len} bytes; fetch or write it again, or fix the header"
             ),
         ));
     }
     let mut words = Vec::with_capacity(n);
-    let mut data = Vec::with_capacity(n * dim);
+    let mut data = reserve_f32s(path, n * dim)?;
     let mut word = Vec::new();
     let mut buf = vec![0u8; dim * 4];
     for i in 0..n {
         let truncated = || {
             Error::model(
                 path,
-                format!("the file is truncated inside word {} of {n}", i + 1),
+                format!(
+                    "the file is truncated inside word {} of {n}; fetch or write it again",
+                    i + 1
+                ),
             )
         };
         word.clear();
@@ -266,18 +346,32 @@ pub fn read_binary(path: &Path) -> Result<WordVectors> {
         if start == word.len() {
             return Err(Error::model(
                 path,
-                format!("word {} of {n} is empty; the file is corrupt", i + 1),
+                format!(
+                    "word {} of {n} is empty; the file is corrupt: fetch or write it again",
+                    i + 1
+                ),
             ));
         }
-        words.push(String::from_utf8_lossy(&word[start..]).into_owned());
+        let text = String::from_utf8_lossy(&word[start..]).into_owned();
         r.read_exact(&mut buf).map_err(|e| match e.kind() {
             std::io::ErrorKind::UnexpectedEof => truncated(),
             _ => Error::io(path, e),
         })?;
+        let row = data.len();
         data.extend(
             buf.chunks_exact(4)
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
         );
+        if first_non_finite(&data[row..]).is_some() {
+            return Err(Error::model(
+                path,
+                format!(
+                    "the vector of `{text}` (word {} of {n}) holds a value that is {NOT_FINITE}",
+                    i + 1
+                ),
+            ));
+        }
+        words.push(text);
     }
     Ok(WordVectors {
         words,
@@ -287,8 +381,18 @@ pub fn read_binary(path: &Path) -> Result<WordVectors> {
 
 /// Writes a word2vec binary file (the layout `word2vec -binary 1` writes and gensim reads).
 pub fn write_binary(path: &Path, words: &[impl AsRef<str>], vectors: &Matrix) -> Result<()> {
+    stage_binary(path, words, vectors)?.commit()
+}
+
+/// Like [`write_binary`] but returns the written temporary file instead of renaming it, to
+/// commit it together with other files in an [`AtomicFileSet`](crate::io_util::AtomicFileSet).
+pub fn stage_binary(
+    path: &Path,
+    words: &[impl AsRef<str>],
+    vectors: &Matrix,
+) -> Result<AtomicFile> {
     check_shape(path, words, vectors)?;
-    write_atomically(path, |w| {
+    stage(path, |w| {
         writeln!(w, "{} {}", vectors.rows(), vectors.cols())?;
         let mut buf = Vec::with_capacity(vectors.cols() * 4);
         for (i, word) in words.iter().enumerate() {
@@ -397,6 +501,13 @@ mod tests {
         assert!(e.contains(":1:") && e.contains("GloVe"), "{e}");
         let e = text_error("2 0\n");
         assert!(e.contains("dimension is 0"), "{e}");
+        let e = text_error("0 1000000\n");
+        assert!(e.contains("0 words"), "{e}");
+        let e = text_error("1 65537\na 1\n");
+        assert!(
+            e.contains("dimension is 65537") && e.contains("1 to 65536"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -409,6 +520,39 @@ mod tests {
         std::fs::write(&path, &bytes[..bytes.len() - 9]).unwrap();
         let e = read_binary(&path).unwrap_err().to_string();
         assert!(e.contains("truncated"), "{e}");
+    }
+
+    #[test]
+    fn header_sizes_are_checked_before_memory_is_reserved() {
+        let e = text_error("3 60000\nab 1 2\nb\nc\n");
+        assert!(
+            e.contains(":1:") && e.contains("need at least 360000 bytes"),
+            "{e}"
+        );
+        let e = text_error("-1 2\nab 1 2\n");
+        assert!(e.contains("word count `-1` is not a whole number"), "{e}");
+        let e = text_error("4294967296 4294967296\nab 1 2\n");
+        assert!(e.contains("more than the 2147483647"), "{e}");
+        let e = text_error("2 2\na 1 2\nb inf 4\n");
+        assert!(
+            e.contains(":3:") && e.contains("(`inf`) is not finite"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn writers_refuse_vectors_readers_would_refuse() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.vec");
+        let mut v = sample();
+        v.vectors.row_mut(2)[1] = f32::NAN;
+        let e = write_text(&path, &v.words, &v.vectors).unwrap_err();
+        assert!(e.to_string().contains("the vector of `日本`"), "{e}");
+        let e = write_binary(&path, &v.words, &v.vectors).unwrap_err();
+        assert!(e.to_string().contains("not finite"), "{e}");
+        let e = write_text(&path, &["a"], &Matrix::zeros(1, 0)).unwrap_err();
+        assert!(e.to_string().contains("dimension 0"), "{e}");
+        assert!(!path.exists());
     }
 
     #[test]

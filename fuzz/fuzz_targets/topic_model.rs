@@ -1,0 +1,9 @@
+//! Fuzzes blazetext topic-model files (safetensors) through `blazetext::Model::load`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let path = blazetext_fuzz::write_input("topics.safetensors", data);
+    blazetext_fuzz::load_and_use(&path);
+});
