@@ -30,27 +30,44 @@ pub fn write_input(name: &str, data: &[u8]) -> PathBuf {
     path
 }
 
-/// Loads `path` through the public front door and uses what came back, so that a panic
-/// anywhere between the bytes and a first query is found, not only in the parser. Errors are
-/// the expected outcome for most inputs; their messages must name the file.
-pub fn load_and_use(path: &Path) {
+/// Loads `path` through the public front door. Errors are the expected outcome for most
+/// inputs; their messages must name the file.
+pub fn load(path: &Path) -> Option<blazetext::Model> {
     match blazetext::Model::load(path) {
-        Ok(model) => use_model(model),
-        Err(e) => check_error(&e),
+        Ok(model) => Some(model),
+        Err(e) => {
+            check_error(&e);
+            None
+        }
     }
 }
 
+/// [`load`]s `path` and uses what came back, so that a panic anywhere between the bytes and a
+/// first query is found, not only in the parser.
+pub fn load_and_use(path: &Path) {
+    if let Some(model) = load(path) {
+        use_model(model);
+    }
+}
+
+/// The first queries a front end would make; their errors are fine, panics are not.
 fn use_model(model: blazetext::Model) {
     match model {
         blazetext::Model::WordVectors(v) => {
             assert!(v.dim() > 0, "loaded word vectors of dimension 0");
-            let _ = v.words().len();
+            let first = v.words().first().cloned().unwrap_or_default();
+            let _ = v.word_vector(&first);
+            let _ = v.word_vector("unseenword");
+            let _ = v.sentence_vector("hello world unseenword");
+            let _ = v.nearest(&first, 3);
+            let _ = v.similarity(&first, "unseenword");
         }
         blazetext::Model::Classifier(c) => {
             assert!(!c.labels().is_empty(), "loaded a classifier without labels");
         }
         blazetext::Model::Topics(t) => {
-            let _ = t.num_topics();
+            let _ = t.infer(&["the piano has keys", ""]);
+            let _ = t.top_words(5, None);
         }
         _ => {}
     }
