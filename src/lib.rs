@@ -24,5 +24,7 @@ pub mod vocab;
 pub use api::*;
 pub use error::{Error, Result};
 pub use events::{CancelFlag, EpochEnd, Event, EventHook, TrainingProgress};
+pub use hyperparams::Hyperparameters;
 pub use model::{LossKind, Mode, TrainConfig};
+pub use threads::{default_threads, MAX_THREADS};
 pub use text::Pipeline;

@@ -10,14 +10,7 @@ use cli::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Like other Unix filters, end quietly when the reader of our output goes away
-    // (`blazetext nn model | head`) instead of reporting a write error.
-    // SAFETY: called first thing in main, before any other thread exists; SIG_DFL is a valid
-    // disposition for SIGPIPE.
-    #[cfg(unix)]
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    cli::signals::install();
     if std::env::var_os("RUST_BACKTRACE").is_none() {
         std::panic::set_hook(Box::new(|info| {
             eprintln!("error: internal error ({info}). This is a bug in blazetext; please report it with the command you ran.");
@@ -30,6 +23,8 @@ fn main() -> ExitCode {
             eprintln!("error: {err}");
             match err {
                 Error::Config(_) => ExitCode::from(2),
+                // As shells report a process ended by Ctrl-C.
+                Error::Cancelled => ExitCode::from(130),
                 _ => ExitCode::from(1),
             }
         }

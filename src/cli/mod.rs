@@ -9,6 +9,7 @@ pub mod predict;
 pub mod preprocess;
 pub mod query;
 pub mod report;
+pub mod signals;
 pub mod split;
 pub mod test;
 pub mod topics;
@@ -94,16 +95,30 @@ pub enum Command {
 }
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> blazetext::Result<()> {
+pub fn run(mut cli: Cli) -> blazetext::Result<()> {
     crate::log::set_quiet(cli.global.quiet);
     if let Some(threads) = cli.global.threads {
         if threads == 0 {
             return Err(blazetext::Error::config("--threads must be at least 1"));
         }
-        // Only fails if a pool was already built, which cannot happen before this point.
-        let _ = rayon::ThreadPoolBuilder::new()
+        let threads = if threads > blazetext::MAX_THREADS {
+            crate::log::warn(format!(
+                "--threads {threads}: using {}, the most blazetext runs at once",
+                blazetext::MAX_THREADS
+            ));
+            blazetext::MAX_THREADS
+        } else {
+            threads
+        };
+        cli.global.threads = Some(threads);
+        rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
-            .build_global();
+            .build_global()
+            .map_err(|e| {
+                blazetext::Error::config(format!(
+                    "could not start {threads} worker threads ({e}); use a lower --threads"
+                ))
+            })?;
     }
     match &cli.command {
         Command::Preprocess(args) => preprocess::run(&cli.global, args),
