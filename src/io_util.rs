@@ -191,8 +191,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// with an [`Error::Input`] before anything is read, so a wrong path can never make a reader
 /// run until memory is exhausted; the memory for the content is reserved fallibly.
 pub fn read_regular_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    // Look before opening: opening a named pipe blocks until something writes to it.
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if !meta.is_file() {
         let kind = if meta.is_dir() {
             "a folder"
@@ -205,7 +205,8 @@ pub fn read_regular_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>>
             format!("this is {kind}, not a file; {what} must be a regular file: check the path"),
         ));
     }
-    let len = meta.len();
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
     if len > limit {
         return Err(Error::input(
             path,
@@ -312,6 +313,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let e = read_regular_file(dir.path(), 1 << 20, "a manifest").unwrap_err();
         assert!(e.to_string().contains("this is a folder"), "{e}");
+        let fifo = dir.path().join("pipe.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success(), "mkfifo failed");
+        // Opening the pipe would block until something writes to it.
+        let e = read_regular_file(&fifo, 1 << 20, "a manifest").unwrap_err();
+        assert!(e.to_string().contains("a device, pipe or socket"), "{e}");
         let path = dir.path().join("m.json");
         std::fs::write(&path, b"0123456789").unwrap();
         let e = read_regular_file(&path, 9, "a manifest").unwrap_err();
