@@ -1,15 +1,63 @@
-//! Text classifiers: prediction, evaluation, labels.
+//! Text classifiers: prediction, evaluation, sentence vectors, saving.
 
-use std::path::Path;
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use crate::classify::model::Classifier as Engine;
+use rayon::prelude::*;
+
+use crate::classify::model::{Classifier as Engine, LineBuffers};
+use crate::classify::predict::{check_threshold, evaluate, predict_file, TopK};
+use crate::text::Processor;
 use crate::Result;
 
-/// A text classifier loaded from a fastText `.bin` trained in `supervised` mode (or just
-/// trained).
+pub use crate::classify::metrics::{
+    format_significant, Average, ConfusionMatrix, LabelCounts, LabelRow, Report, TestReport,
+    UnseenLabels,
+};
+pub use crate::classify::predict::PredictionFormat;
+
+/// One predicted label.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Prediction {
+    /// The label as written in the training data, prefix included (`__label__sports`).
+    pub label: String,
+    /// Its probability: softmax and hierarchical-softmax models share 1 among all labels;
+    /// one-vs-all and negative-sampling models score each label on its own.
+    pub probability: f32,
+}
+
+/// A text classifier: a fastText `.bin` trained in `supervised` mode (by blazetext or fastText),
+/// or one just trained by [`ClassifierTrainer`](crate::ClassifierTrainer).
+///
+/// Every method takes `&self` and inference never changes the model, so one classifier behind an
+/// [`Arc`](std::sync::Arc) serves many threads at once. Text goes through the model's own text
+/// pipeline (stored in its manifest; fastText's whitespace split for fastText models), exactly
+/// as `blazetext predict` treats each input line.
+///
+/// ```
+/// use blazetext::{ClassifierTrainer, Mode, TrainConfig, TrainingData};
+///
+/// let mut config = TrainConfig::defaults(Mode::Supervised);
+/// config.vector_dim = 10;
+/// config.buckets = 10_000;
+/// config.threads = 1;
+/// let data = TrainingData::files(["corpora/sample-labelled.train"]);
+/// let (classifier, _report) = ClassifierTrainer::new(config).train(&data)?;
+///
+/// let prefix = std::env::temp_dir().join(format!("doc-classifier-{}", std::process::id()));
+/// let files = classifier.save(&prefix)?; // <prefix>.bin and <prefix>.json
+/// let loaded = blazetext::Classifier::load(&files[0])?;
+/// let best = loaded.predict("the pianist played a slow sonata", 1, 0.0)?;
+/// assert_eq!(best.len(), 1);
+/// assert!(best[0].label.starts_with("__label__"));
+/// # for file in files { std::fs::remove_file(file).unwrap(); }
+/// # Ok::<(), blazetext::Error>(())
+/// ```
 pub struct Classifier {
-    engine: Engine,
-    path: std::path::PathBuf,
+    // Boxed: the engine is large, and `Model` holds a classifier among smaller variants.
+    engine: Box<Engine>,
+    path: PathBuf,
 }
 
 impl std::fmt::Debug for Classifier {
@@ -17,17 +65,43 @@ impl std::fmt::Debug for Classifier {
         f.debug_struct("Classifier")
             .field("path", &self.path)
             .field("labels", &self.engine.vocab.labels().len())
+            .field("dim", &self.dim())
             .finish()
     }
 }
 
 impl Classifier {
-    /// Loads a classifier `.bin` (blazetext's or fastText's) and the manifest next to it.
+    /// Loads a classifier `.bin` (blazetext's or fastText's) with the manifest next to it, the
+    /// whole model in memory.
+    ///
+    /// Errors: [`Error::Io`](crate::Error::Io) when the file cannot be read,
+    /// [`Error::Model`](crate::Error::Model) when it holds word vectors, a topic model or
+    /// anything else that is not a classifier.
     pub fn load(path: impl AsRef<Path>) -> Result<Classifier> {
         Ok(Classifier {
-            engine: Engine::load(path.as_ref())?,
+            engine: Box::new(Engine::load(path.as_ref())?),
             path: path.as_ref().to_path_buf(),
         })
+    }
+
+    /// Opens a classifier but leaves its input matrix (800 MB with 2M buckets) in the file until
+    /// a call needs it: [`predict_file`](Classifier::predict_file), [`test`](Classifier::test)
+    /// and [`report`](Classifier::report) encode their input first and read only the rows it
+    /// uses; the other calls read the whole matrix on first use and keep it. Meant for one-off
+    /// runs over a file (what the `blazetext` command does); the file must not change while the
+    /// classifier is open. Errors as for [`load`](Classifier::load).
+    pub fn open(path: impl AsRef<Path>) -> Result<Classifier> {
+        Ok(Classifier {
+            engine: Box::new(Engine::open(path.as_ref())?),
+            path: path.as_ref().to_path_buf(),
+        })
+    }
+
+    pub(crate) fn trained(engine: Engine) -> Classifier {
+        Classifier {
+            engine: Box::new(engine),
+            path: PathBuf::new(),
+        }
     }
 
     /// The file the classifier was loaded from (empty when trained in memory).
@@ -35,8 +109,255 @@ impl Classifier {
         &self.path
     }
 
-    /// The labels, in the model's order.
+    /// The labels, prefix included, in the model's order (most frequent in training first).
     pub fn labels(&self) -> Vec<String> {
         self.engine.labels()
+    }
+
+    /// The dimension of the hidden layer (`vector_dim` at training).
+    pub fn dim(&self) -> usize {
+        self.engine.dim()
+    }
+
+    /// True for one-vs-all models (`loss ova`), whose labels are scored independently, as
+    /// multi-label data needs.
+    pub fn is_multi_label(&self) -> bool {
+        self.engine.is_multi_label()
+    }
+
+    /// The `k` most probable labels of one text (`k = -1`: every label) whose probability is at
+    /// least `threshold`, most probable first. Line breaks inside `text` count as spaces: a
+    /// text is one document.
+    ///
+    /// Errors: [`Error::Config`](crate::Error::Config) when `k` is 0 or below -1, or
+    /// `threshold` is not in [0, 1].
+    pub fn predict(&self, text: &str, k: i64, threshold: f32) -> Result<Vec<Prediction>> {
+        let (k, threshold) = self.check(k, threshold)?;
+        let input = self.engine.input.all()?;
+        let mut work = Work::new(&self.engine.processor);
+        Ok(work.predict(&self.engine, input, text, k, threshold))
+    }
+
+    /// [`predict`](Classifier::predict) for many texts at once, in parallel on the caller's
+    /// rayon pool; results in input order. An empty batch gives an empty result (after `k` and
+    /// `threshold` are checked).
+    ///
+    /// ```
+    /// # use blazetext::{ClassifierTrainer, Mode, TrainConfig, TrainingData};
+    /// # let mut config = TrainConfig::defaults(Mode::Supervised);
+    /// # config.vector_dim = 10;
+    /// # config.buckets = 10_000;
+    /// # config.threads = 1;
+    /// # let data = TrainingData::files(["corpora/sample-labelled.train"]);
+    /// # let (classifier, _) = ClassifierTrainer::new(config).train(&data)?;
+    /// let texts = ["a guitar solo", "the striker scored a goal", "fresh basil and tomato"];
+    /// let all = classifier.predict_batch(&texts, 2, 0.0)?;
+    /// assert_eq!(all.len(), 3);
+    /// assert_eq!(all[1], classifier.predict(texts[1], 2, 0.0)?);
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    pub fn predict_batch<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        k: i64,
+        threshold: f32,
+    ) -> Result<Vec<Vec<Prediction>>> {
+        let (k, threshold) = self.check(k, threshold)?;
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let input = self.engine.input.all()?;
+        Ok(texts
+            .par_iter()
+            .map_init(
+                || Work::new(&self.engine.processor),
+                |work, text| work.predict(&self.engine, input, text.as_ref(), k, threshold),
+            )
+            .collect())
+    }
+
+    /// The text's vector as the model sees it: the average of its input rows (words, n-grams
+    /// and the end-of-line token), as fastText's `get_sentence_vector` for a classifier.
+    pub fn sentence_vector(&self, text: &str) -> Result<Vec<f32>> {
+        let input = self.engine.input.all()?;
+        let mut work = Work::new(&self.engine.processor);
+        work.encode(&self.engine, text);
+        let mut v = vec![0.0; self.dim()];
+        input.average_rows(&work.buffers.rows, &mut v);
+        Ok(v)
+    }
+
+    /// Predicts every line of `input` (a file, or `-` for standard input) and writes one line of
+    /// labels per input line to `out`, as `blazetext predict` does. A file is encoded first, so
+    /// a classifier from [`open`](Classifier::open) reads only the rows it uses; standard input
+    /// is answered chunk by chunk as it arrives.
+    ///
+    /// Errors: as [`predict`](Classifier::predict) for `k` and `threshold`;
+    /// [`Error::Io`](crate::Error::Io) / [`Error::Input`](crate::Error::Input) for an unreadable,
+    /// empty or binary input, or when `out` fails.
+    pub fn predict_file(
+        &self,
+        input: impl AsRef<Path>,
+        k: i64,
+        threshold: f32,
+        format: PredictionFormat,
+        out: &mut impl Write,
+    ) -> Result<()> {
+        let k = TopK::parse(k)?;
+        let threshold = check_threshold(threshold)?;
+        predict_file(&self.engine, input.as_ref(), k, threshold, format, out)
+    }
+
+    /// fastText's `test` on a labelled file: N, precision@k and recall@k over its labelled lines
+    /// (`k = -1`: every label above `threshold`). Lines whose labels the model never saw are left
+    /// out, as fastText does; the report lists them.
+    ///
+    /// ```
+    /// # use blazetext::{ClassifierTrainer, Mode, TrainConfig, TrainingData};
+    /// # let mut config = TrainConfig::defaults(Mode::Supervised);
+    /// # config.vector_dim = 10;
+    /// # config.buckets = 10_000;
+    /// # config.threads = 1;
+    /// # let data = TrainingData::files(["corpora/sample-labelled.train"]);
+    /// # let (classifier, _) = ClassifierTrainer::new(config).train(&data)?;
+    /// let figures = classifier.test("corpora/sample-labelled.test", 1, 0.0)?;
+    /// assert_eq!(figures.examples, 300);
+    /// print!("{}", figures.to_text()); // N 300, P@1 …, R@1 …
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    ///
+    /// Errors: as [`predict_file`](Classifier::predict_file), and
+    /// [`Error::Input`](crate::Error::Input) when no line has a label.
+    pub fn test(&self, input: impl AsRef<Path>, k: i64, threshold: f32) -> Result<TestReport> {
+        let (k, threshold) = (TopK::parse(k)?, check_threshold(threshold)?);
+        let e = evaluate(&self.engine, input.as_ref(), k, threshold)?;
+        Ok(TestReport::new(
+            &e.fasttext,
+            k.as_i64(),
+            threshold,
+            e.unlabelled,
+            e.tally.unseen(),
+            e.only_unseen,
+        ))
+    }
+
+    /// Per-label precision, recall, F1 and support, accuracy, averages and the confusion matrix
+    /// on a labelled file, as `blazetext report` prints them (scikit-learn's definitions). `k`
+    /// defaults to 1 (all labels for one-vs-all models) and `threshold` to 0 (0.5 for
+    /// one-vs-all models).
+    ///
+    /// Errors: as [`test`](Classifier::test).
+    pub fn report(
+        &self,
+        input: impl AsRef<Path>,
+        k: Option<i64>,
+        threshold: Option<f32>,
+    ) -> Result<Report> {
+        let multi = self.is_multi_label();
+        let k = TopK::parse(k.unwrap_or(if multi { -1 } else { 1 }))?;
+        let threshold = check_threshold(threshold.unwrap_or(if multi { 0.5 } else { 0.0 }))?;
+        let e = evaluate(&self.engine, input.as_ref(), k, threshold)?;
+        Ok(e.tally.report())
+    }
+
+    /// Writes `<prefix>.bin` (fastText's format, readable by the `fasttext` tool) and
+    /// `<prefix>.json` (the manifest with the text pipeline); returns both paths. A model just
+    /// trained is written exactly as `blazetext train` writes it. Both files are written under
+    /// temporary names and renamed together once complete, so a failure leaves no partial file.
+    pub fn save(&self, prefix: impl AsRef<Path>) -> Result<Vec<PathBuf>> {
+        self.engine.save(prefix.as_ref())
+    }
+
+    /// Checks that [`save`](Self::save) can write under `prefix` (its folder exists), so a
+    /// caller can fail before a long training run rather than after it.
+    pub fn check_output_prefix(prefix: impl AsRef<Path>) -> Result<()> {
+        crate::io::model::check_output_prefix(prefix.as_ref())
+    }
+
+    fn check(&self, k: i64, threshold: f32) -> Result<(usize, f32)> {
+        let k = TopK::parse(k)?.count(self.engine.vocab.labels().len());
+        Ok((k, check_threshold(threshold)?))
+    }
+}
+
+/// One thread's pipeline clone and buffers.
+struct Work {
+    processor: Processor,
+    buffers: LineBuffers,
+    hidden: Vec<f32>,
+    scratch: Vec<f32>,
+}
+
+impl Work {
+    fn new(processor: &Processor) -> Work {
+        Work {
+            processor: processor.clone(),
+            buffers: LineBuffers::default(),
+            hidden: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    fn encode(&mut self, engine: &Engine, text: &str) {
+        engine.spec.encode_line(
+            &engine.vocab,
+            &mut self.processor,
+            &one_line(text),
+            &mut self.buffers,
+        );
+    }
+
+    fn predict(
+        &mut self,
+        engine: &Engine,
+        input: &crate::model::SharedMatrix,
+        text: &str,
+        k: usize,
+        threshold: f32,
+    ) -> Vec<Prediction> {
+        self.encode(engine, text);
+        let labels = engine.vocab.labels();
+        engine
+            .predict_rows(
+                input,
+                &self.buffers.rows,
+                k,
+                threshold,
+                &mut self.hidden,
+                &mut self.scratch,
+            )
+            .into_iter()
+            .map(|(probability, id)| Prediction {
+                label: labels[id as usize].text.clone(),
+                probability,
+            })
+            .collect()
+    }
+}
+
+/// `text` as one line, as a file line reaches the pipeline: line breaks (and the `\r` of
+/// `\r\n`) become single spaces.
+fn one_line(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<&str> = text
+        .strip_suffix('\n')
+        .unwrap_or(text)
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    Cow::Owned(lines.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_become_one_line_like_file_lines() {
+        assert_eq!(one_line("a b"), "a b");
+        assert_eq!(one_line("a\nb\r\nc\n"), "a b c");
+        assert_eq!(one_line("a\r"), "a");
     }
 }

@@ -23,10 +23,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
+use std::path::Path;
 
 use serde::Serialize;
 
-/// fastText's `test` figures: N, P@k and R@k.
+use crate::{Error, Result};
+
+/// Accumulates fastText's `test` figures: N, P@k and R@k.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PrecisionAtK {
     /// Examples evaluated.
@@ -65,21 +68,83 @@ impl PrecisionAtK {
     pub fn recall(&self) -> f64 {
         self.correct as f64 / self.gold as f64
     }
+}
+
+/// What `blazetext test` prints: fastText's N, precision@k and recall@k on a labelled file,
+/// with what was left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestReport {
+    /// Labels predicted per line (-1: all labels).
+    pub k: i64,
+    /// Minimum probability of a predicted label.
+    pub threshold: f32,
+    /// Lines evaluated: those with at least one label the model knows.
+    pub examples: u64,
+    /// Gold labels over all lines (a label repeated on a line counts each time).
+    pub gold_labels: u64,
+    /// Predicted labels over all lines.
+    pub predicted_labels: u64,
+    /// Predicted labels that are among their line's gold labels.
+    pub correct: u64,
+    /// `correct / predicted_labels`; NaN when nothing was predicted, as in fastText.
+    pub precision: f64,
+    /// `correct / gold_labels`; NaN when there were no gold labels, as in fastText.
+    pub recall: f64,
+    /// Non-blank lines without any label token (skipped).
+    pub skipped_unlabelled: u64,
+    /// Gold labels the model never saw in training; as in fastText they are not counted.
+    pub unseen: UnseenLabels,
+    /// Lines left out because all their labels are unseen.
+    pub only_unseen_lines: u64,
+}
+
+impl TestReport {
+    pub(crate) fn new(
+        m: &PrecisionAtK,
+        k: i64,
+        threshold: f32,
+        skipped_unlabelled: u64,
+        unseen: UnseenLabels,
+        only_unseen_lines: u64,
+    ) -> TestReport {
+        TestReport {
+            k,
+            threshold,
+            examples: m.examples,
+            gold_labels: m.gold,
+            predicted_labels: m.predicted,
+            correct: m.correct,
+            precision: m.precision(),
+            recall: m.recall(),
+            skipped_unlabelled,
+            unseen,
+            only_unseen_lines,
+        }
+    }
 
     /// The three lines fastText's `test` prints (`N`, `P@k`, `R@k`, tab separated, 3 significant
     /// digits like C++'s `setprecision(3)`).
-    pub fn fasttext_text(&self, k: i64) -> String {
+    pub fn to_text(&self) -> String {
+        let k = self.k;
         format!(
             "N\t{}\nP@{k}\t{}\nR@{k}\t{}\n",
             self.examples,
-            format_significant(self.precision(), 3),
-            format_significant(self.recall(), 3)
+            format_significant(self.precision, 3),
+            format_significant(self.recall, 3)
         )
     }
 }
 
-/// Formats like C++ iostreams with `setprecision(digits)` and no `fixed`: `%.{digits}g` with
-/// trailing zeros removed (0.5 → "0.5", 1.0 → "1", 0.00012345 → "0.000123", nan → "nan").
+/// Formats `x` as fastText prints its figures (C++ iostreams with `setprecision(digits)`):
+/// `%.{digits}g` with trailing zeros removed.
+///
+/// ```
+/// use blazetext::format_significant;
+/// assert_eq!(format_significant(0.86312, 3), "0.863");
+/// assert_eq!(format_significant(1.0, 3), "1");
+/// assert_eq!(format_significant(0.0000123456, 3), "1.23e-05");
+/// assert_eq!(format_significant(f64::NAN, 3), "nan");
+/// ```
 pub fn format_significant(x: f64, digits: usize) -> String {
     if x.is_nan() {
         return "nan".to_string();
@@ -123,18 +188,26 @@ fn trim_zeros(s: &str) -> &str {
 /// Per-label counts, as in one 2×2 matrix of scikit-learn's `multilabel_confusion_matrix`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct LabelCounts {
+    /// Examples with the label among both gold and predicted labels.
     pub true_positives: u64,
+    /// Examples with the label predicted but not gold.
     pub false_positives: u64,
+    /// Examples with the label gold but not predicted.
     pub false_negatives: u64,
+    /// Examples with the label neither gold nor predicted.
     pub true_negatives: u64,
 }
 
 /// Per-label figures of a report row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LabelRow {
+    /// The label, prefix included (`__label__sports`).
     pub label: String,
+    /// True positives / predicted (0 when never predicted).
     pub precision: f64,
+    /// True positives / support (0 when the support is 0).
     pub recall: f64,
+    /// 2·TP / (2·TP + FP + FN).
     pub f1: f64,
     /// Examples whose gold labels include this label.
     pub support: u64,
@@ -142,15 +215,20 @@ pub struct LabelRow {
     pub predicted: u64,
     /// False if the model was never trained on this label.
     pub known: bool,
+    /// The label's 2×2 counts.
     pub counts: LabelCounts,
 }
 
 /// Precision, recall and F1 of one averaging scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Average {
+    /// Averaged precision.
     pub precision: f64,
+    /// Averaged recall.
     pub recall: f64,
+    /// Averaged F1.
     pub f1: f64,
+    /// Gold labels over all examples.
     pub support: u64,
 }
 
@@ -159,9 +237,48 @@ pub struct Average {
 /// threshold left some examples without a prediction, a last column `no_prediction` counts them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConfusionMatrix {
+    /// Row and column labels, sorted.
     pub labels: Vec<String>,
+    /// `matrix[gold][predicted]`: examples.
     pub matrix: Vec<Vec<u64>>,
+    /// Per gold label, examples with no prediction above the threshold (when any).
     pub no_prediction: Option<Vec<u64>>,
+}
+
+impl ConfusionMatrix {
+    /// The matrix as CSV: a header row `gold\predicted,<labels…>[,(none)]`, then one row per
+    /// gold label; fields with commas or quotes are quoted.
+    pub fn to_csv(&self) -> String {
+        let mut csv = String::from("gold\\predicted");
+        for l in &self.labels {
+            csv.push(',');
+            csv.push_str(&csv_field(l));
+        }
+        if self.no_prediction.is_some() {
+            csv.push_str(",(none)");
+        }
+        csv.push('\n');
+        for (i, row) in self.matrix.iter().enumerate() {
+            csv.push_str(&csv_field(&self.labels[i]));
+            for v in row {
+                let _ = write!(csv, ",{v}");
+            }
+            if let Some(none) = &self.no_prediction {
+                let _ = write!(csv, ",{}", none[i]);
+            }
+            csv.push('\n');
+        }
+        csv
+    }
+}
+
+/// Quotes a CSV field when it needs it.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 /// Gold labels at test time the model never saw in training.
@@ -173,20 +290,35 @@ pub struct UnseenLabels {
     pub labels: Vec<(String, u64)>,
 }
 
-/// The full evaluation: what `blazetext report` prints.
+/// The full evaluation: what `blazetext report` prints, with scikit-learn's definitions (see
+/// [`Report::to_text`] for the layout).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// Labels predicted per line (-1: all labels).
+    pub k: i64,
+    /// Minimum probability of a predicted label.
+    pub threshold: f32,
+    /// Non-blank lines without any label token (skipped).
+    pub skipped_unlabelled: u64,
+    /// Examples scored: every line with a label.
     pub examples: u64,
     /// True when some example has other than one gold label.
     pub multi_label: bool,
+    /// Share of examples whose predicted label set equals the gold set.
     pub accuracy: f64,
+    /// One row per label (gold or predicted), sorted by label.
     pub labels: Vec<LabelRow>,
+    /// TP, FP and FN pooled over labels.
     pub micro: Average,
+    /// Unweighted mean over labels.
     pub macro_avg: Average,
+    /// Mean over labels weighted by support.
     pub weighted: Average,
     /// scikit-learn's "samples avg": per-example figures averaged; multi-label data only.
     pub samples: Option<Average>,
+    /// Gold × predicted counts; single-label data only.
     pub confusion: Option<ConfusionMatrix>,
+    /// Gold labels the model never saw in training (counted, with recall 0).
     pub unseen: UnseenLabels,
 }
 
@@ -207,18 +339,37 @@ pub struct Tally {
     samples_f1: f64,
     unseen: BTreeMap<String, u64>,
     unseen_examples: u64,
+    /// How the predictions were made, recorded in the report.
+    k: i64,
+    threshold: f32,
+    skipped_unlabelled: u64,
 }
 
 impl Tally {
-    /// `known_labels`: the labels the model was trained on, to count the unseen ones.
+    /// `known_labels`: the labels the model was trained on, to count the unseen ones. The
+    /// predictions are taken to be each example's top label (see [`Tally::scored_with`]).
     pub fn new<S: AsRef<str>>(known_labels: &[S]) -> Tally {
         Tally {
             known: known_labels
                 .iter()
                 .map(|s| s.as_ref().to_string())
                 .collect(),
+            k: 1,
             ..Tally::default()
         }
+    }
+
+    /// Records that the predictions are the `k` most probable labels (-1: all) with probability
+    /// at least `threshold`.
+    pub fn scored_with(mut self, k: i64, threshold: f32) -> Tally {
+        self.k = k;
+        self.threshold = threshold;
+        self
+    }
+
+    /// Counts `lines` that had no label and were left out.
+    pub fn skip_unlabelled(&mut self, lines: u64) {
+        self.skipped_unlabelled += lines;
     }
 
     fn id(&mut self, label: &str) -> usize {
@@ -353,6 +504,9 @@ impl Tally {
             support: total_support,
         });
         Report {
+            k: self.k,
+            threshold: self.threshold,
+            skipped_unlabelled: self.skipped_unlabelled,
             examples: self.examples,
             multi_label: self.multi_label,
             accuracy: ratio(self.exact as f64, self.examples as f64),
@@ -362,10 +516,15 @@ impl Tally {
             macro_avg,
             weighted,
             samples,
-            unseen: UnseenLabels {
-                examples: self.unseen_examples,
-                labels: self.unseen.iter().map(|(l, c)| (l.clone(), *c)).collect(),
-            },
+            unseen: self.unseen(),
+        }
+    }
+
+    /// The gold labels recorded so far that the model does not know.
+    pub fn unseen(&self) -> UnseenLabels {
+        UnseenLabels {
+            examples: self.unseen_examples,
+            labels: self.unseen.iter().map(|(l, c)| (l.clone(), *c)).collect(),
         }
     }
 
@@ -401,6 +560,22 @@ fn ratio(num: f64, den: f64) -> f64 {
 }
 
 impl Report {
+    /// Writes the confusion matrix as CSV (see [`ConfusionMatrix::to_csv`]) to `path`, under a
+    /// temporary name renamed when complete.
+    ///
+    /// Errors: [`Error::Config`] for multi-label data, which has no single confusion matrix;
+    /// [`Error::Io`] when the file cannot be written.
+    pub fn write_confusion_csv(&self, path: &Path) -> Result<()> {
+        let Some(cm) = &self.confusion else {
+            return Err(Error::config(
+                "--confusion-csv: the data is multi-label, which has no single confusion matrix; \
+                 see the per-label counts in the report",
+            ));
+        };
+        let csv = cm.to_csv();
+        crate::io::write_atomically(path, |w| std::io::Write::write_all(w, csv.as_bytes()))
+    }
+
     /// A plain-text rendering in the layout of scikit-learn's `classification_report`, followed
     /// by the confusion matrix (single-label data) and the unseen-label count.
     pub fn to_text(&self) -> String {
@@ -529,7 +704,12 @@ mod tests {
         assert_eq!(m.examples, 3);
         close(m.precision(), 2.0 / 3.0);
         close(m.recall(), 2.0 / 4.0);
-        assert_eq!(m.fasttext_text(2), "N\t3\nP@2\t0.667\nR@2\t0.5\n");
+        let unseen = UnseenLabels {
+            examples: 0,
+            labels: Vec::new(),
+        };
+        let text = TestReport::new(&m, 2, 0.0, 0, unseen, 0).to_text();
+        assert_eq!(text, "N\t3\nP@2\t0.667\nR@2\t0.5\n");
     }
 
     #[test]

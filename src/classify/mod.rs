@@ -1,5 +1,8 @@
 //! Supervised document classification: training on `__label__` lines, prediction, evaluation
 //! (fastText's P@k/R@k and scikit-learn-compatible reports) and data splits.
+//!
+//! The engine behind [`crate::Classifier`] and [`crate::ClassifierTrainer`]; front ends call
+//! those, not this module.
 
 pub mod data;
 pub mod metrics;
@@ -9,4 +12,4 @@ pub mod split;
 pub mod train;
 
 pub use model::Classifier;
-pub use train::{train, TrainReport};
+pub use train::{train, ClassifierTrainReport};

@@ -7,12 +7,16 @@
 //! their n-grams), the end-of-line token `</s>`, and the hashed n-grams of 2..=`word_ngrams`
 //! consecutive tokens (over all tokens, known or not, and `</s>`). Labels are not input.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use crate::io::fasttext::{
     DictEntry, FastTextArgs, FastTextFile, InputOnDisk, Loss as FtLoss, ModelName,
 };
 use crate::io::manifest::{Manifest, ModelKind};
+use crate::io::model::with_suffix;
+use crate::io_util::AtomicFileSet;
+use crate::matrix::Matrix;
 use crate::model::{Loss, LossKind, SharedMatrix};
 use crate::subword::{self, EOS};
 use crate::text::{Pipeline, Processor};
@@ -132,36 +136,112 @@ pub fn with_end_of_line(vocab: &Vocab, count: u64) -> Vocab {
     )
 }
 
-/// A classifier ready to predict.
+/// The input matrix: in memory, or left in the `.bin` until a call needs it (a 2M-bucket
+/// classifier's input matrix is 800 MB, and predicting a small file touches a few rows of it).
+pub enum InputMatrix {
+    /// Trained here or read whole.
+    Loaded(SharedMatrix),
+    /// Still in the file; read whole on the first call that needs every row.
+    OnDisk {
+        disk: InputOnDisk,
+        whole: OnceLock<SharedMatrix>,
+        /// Held while reading, so that concurrent first calls read the file once.
+        reading: Mutex<()>,
+    },
+}
+
+/// The input rows a batch of encoded lines needs.
+pub enum Rows<'a> {
+    /// The whole matrix: ids stay as they are.
+    All(&'a SharedMatrix),
+    /// Only the rows asked for, in that order: callers replace each id by its position.
+    Only(SharedMatrix),
+}
+
+impl InputMatrix {
+    fn on_disk(disk: InputOnDisk) -> InputMatrix {
+        InputMatrix::OnDisk {
+            disk,
+            whole: OnceLock::new(),
+            reading: Mutex::new(()),
+        }
+    }
+
+    /// Columns (the model dimension).
+    pub fn cols(&self) -> usize {
+        match self {
+            InputMatrix::Loaded(m) => m.cols(),
+            InputMatrix::OnDisk { disk, .. } => disk.cols,
+        }
+    }
+
+    /// The whole matrix, read from the file on first use.
+    pub fn all(&self) -> Result<&SharedMatrix> {
+        match self {
+            InputMatrix::Loaded(m) => Ok(m),
+            InputMatrix::OnDisk {
+                disk,
+                whole,
+                reading,
+            } => {
+                if let Some(m) = whole.get() {
+                    return Ok(m);
+                }
+                let _reading = reading.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(m) = whole.get() {
+                    return Ok(m);
+                }
+                let m = SharedMatrix::new(disk.read_all()?);
+                Ok(whole.get_or_init(|| m))
+            }
+        }
+    }
+
+    /// The rows `needed` (ascending, distinct): the whole matrix when it is in memory or when
+    /// they are a large part of it, else only those rows.
+    pub fn rows(&self, needed: &[u32]) -> Result<Rows<'_>> {
+        match self {
+            InputMatrix::OnDisk { disk, whole, .. }
+                if whole.get().is_none() && needed.len() * 4 <= disk.rows =>
+            {
+                Ok(Rows::Only(SharedMatrix::new(disk.read_rows(needed)?)))
+            }
+            _ => self.all().map(Rows::All),
+        }
+    }
+}
+
+/// A classifier ready to predict. Inference only reads it, so one instance serves many threads.
 pub struct Classifier {
     pub pipeline: Pipeline,
+    /// The compiled pipeline; each thread works on its own clone.
+    pub processor: Processor,
     pub vocab: Vocab,
     pub spec: InputSpec,
     pub loss_kind: LossKind,
     pub loss: Loss,
-    pub input: SharedMatrix,
+    pub input: InputMatrix,
     pub output: SharedMatrix,
     /// The settings recorded in the `.bin` args block.
     pub args: FastTextArgs,
     pub manifest: Option<Manifest>,
 }
 
-/// One prediction: (probability, label id), most probable first.
-pub type Prediction = Vec<(f32, u32)>;
+/// Ranked labels of one line: (probability, label id), most probable first.
+pub type Ranked = Vec<(f32, u32)>;
 
 impl Classifier {
     /// Loads a classifier `.bin` (blazetext's or fastText's) and the manifest next to it. Without
     /// a manifest (a model trained by fastText) the text is split on whitespace, as fastText does.
     pub fn load(path: &Path) -> Result<Classifier> {
-        let (mut model, disk) = Classifier::open(path)?;
-        model.input = SharedMatrix::new(disk.read_all()?);
+        let model = Classifier::open(path)?;
+        model.input.all()?;
         Ok(model)
     }
 
-    /// As [`Classifier::load`] but leaves the input matrix on disk (the model's `input` is empty):
-    /// callers encode their lines first and then load only the rows they use with
-    /// [`Classifier::load_rows`].
-    pub fn open(path: &Path) -> Result<(Classifier, InputOnDisk)> {
+    /// As [`Classifier::load`] but leaves the input matrix on disk: calls that encode their
+    /// lines first then read only the rows they use (see [`InputMatrix::rows`]).
+    pub fn open(path: &Path) -> Result<Classifier> {
         let manifest = Manifest::load_next_to(path)?;
         if let Some(m) = &manifest {
             if m.kind != ModelKind::Classifier {
@@ -187,20 +267,9 @@ impl Classifier {
             .as_ref()
             .and_then(|m| m.pipeline.clone())
             .unwrap_or_else(Pipeline::whitespace);
-        Ok((Classifier::from_fasttext(file, pipeline, manifest)?, disk))
-    }
-
-    /// Loads the input rows `needed` (ascending, distinct): the whole matrix when they are a
-    /// large part of it (returns `false`: ids stay as they are), else only those rows, in that
-    /// order (returns `true`: callers must replace each id by its position in `needed`).
-    pub fn load_rows(&mut self, disk: &InputOnDisk, needed: &[u32]) -> Result<bool> {
-        if needed.len() * 4 > disk.rows {
-            self.input = SharedMatrix::new(disk.read_all()?);
-            Ok(false)
-        } else {
-            self.input = SharedMatrix::new(disk.read_rows(needed)?);
-            Ok(true)
-        }
+        let mut model = Classifier::from_fasttext(file, pipeline, manifest)?;
+        model.input = InputMatrix::on_disk(disk);
+        Ok(model)
     }
 
     /// Builds a classifier from the parts of a `.bin`.
@@ -239,12 +308,13 @@ impl Classifier {
             maxn: a.maxn.max(0) as usize,
         };
         Ok(Classifier {
+            processor: pipeline.processor()?,
             pipeline,
             vocab,
             spec,
             loss_kind,
             loss: Loss::new(loss_kind, &label_counts, a.neg.max(1) as usize, 0.5),
-            input: SharedMatrix::new(file.input),
+            input: InputMatrix::Loaded(SharedMatrix::new(file.input)),
             output: SharedMatrix::new(file.output),
             args: a,
             manifest,
@@ -265,23 +335,49 @@ impl Classifier {
         self.loss_kind == LossKind::Ova
     }
 
-    /// The `k` most probable labels with probability ≥ `threshold` for the rows of one line.
+    /// The `k` most probable labels with probability ≥ `threshold` for the rows of one line,
+    /// looked up in `input` (the whole matrix or the rows the ids were renumbered into).
     pub fn predict_rows(
         &self,
+        input: &SharedMatrix,
         rows: &[u32],
         k: usize,
         threshold: f32,
         hidden: &mut Vec<f32>,
         scratch: &mut Vec<f32>,
-    ) -> Prediction {
+    ) -> Ranked {
         hidden.resize(self.dim(), 0.0);
-        self.input.average_rows(rows, hidden);
+        input.average_rows(rows, hidden);
         self.loss
             .predict(&self.output, hidden, k, threshold, scratch)
     }
 
-    /// Writes `<path>` in fastText's `.bin` format (consumes the matrices).
-    pub fn into_fasttext(self) -> FastTextFile {
+    /// Writes `<prefix>.bin` (fastText's format) and `<prefix>.json` (the manifest: the one
+    /// made at training or read with the model, else one that records the pipeline), renamed
+    /// into place together once both are complete; returns both paths.
+    pub fn save(&self, prefix: &Path) -> Result<Vec<PathBuf>> {
+        let bin = with_suffix(prefix, "bin");
+        let json = Manifest::path_for(&bin);
+        let recorded;
+        let manifest = match &self.manifest {
+            Some(m) => m,
+            None => {
+                let mut m = Manifest::new(ModelKind::Classifier);
+                m.pipeline = Some(self.pipeline.clone());
+                recorded = m;
+                &recorded
+            }
+        };
+        let mut files = AtomicFileSet::new();
+        files.push(self.to_fasttext()?.stage(&bin)?);
+        files.push(manifest.stage(&json)?);
+        files.commit()?;
+        Ok(vec![bin, json])
+    }
+
+    /// The model as the parts of a `.bin`. Input rows that are all +0.0 are not copied, so the
+    /// untouched bucket rows of a trained model cost no memory here either.
+    fn to_fasttext(&self) -> Result<FastTextFile> {
         let dict = |v: &[Entry]| -> Vec<DictEntry> {
             v.iter()
                 .map(|e| DictEntry {
@@ -290,15 +386,28 @@ impl Classifier {
                 })
                 .collect()
         };
-        FastTextFile {
-            args: self.args,
+        Ok(FastTextFile {
+            args: self.args.clone(),
             words: dict(self.vocab.words()),
             labels: dict(self.vocab.labels()),
             ntokens: self.vocab.ntokens(),
-            input: self.input.into_inner(),
-            output: self.output.into_inner(),
+            input: copy_nonzero_rows(self.input.all()?),
+            output: copy_nonzero_rows(&self.output),
+        })
+    }
+}
+
+/// `m` as a plain matrix; rows that are all +0.0 stay untouched (zero pages).
+fn copy_nonzero_rows(m: &SharedMatrix) -> Matrix {
+    let mut out = Matrix::zeros(m.rows(), m.cols());
+    let mut row = vec![0.0f32; m.cols()];
+    for r in 0..m.rows() {
+        m.copy_row(r, &mut row);
+        if row.iter().any(|x| x.to_bits() != 0) {
+            out.row_mut(r).copy_from_slice(&row);
         }
     }
+    out
 }
 
 fn not_a_classifier(path: &Path, what: &str) -> Error {

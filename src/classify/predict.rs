@@ -6,10 +6,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::classify::metrics::{format_significant, PrecisionAtK, Tally};
-use crate::classify::model::{Classifier, LineBuffers};
+use crate::classify::model::{Classifier, LineBuffers, Rows};
 use crate::corpus::Corpus;
 use crate::events::Reporter;
-use crate::io::fasttext::InputOnDisk;
 use crate::model::SharedMatrix;
 use crate::{Error, Result};
 use rayon::prelude::*;
@@ -60,12 +59,12 @@ pub fn check_threshold(t: f32) -> Result<f32> {
     }
 }
 
-/// Output layout of `predict`.
+/// How [`Classifier::predict_file`](crate::Classifier::predict_file) writes each line's labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// fastText: `__label__a __label__b`
+pub enum PredictionFormat {
+    /// fastText's `predict`: `__label__a __label__b`
     Labels,
-    /// fastText `predict-prob`: `__label__a 0.9 __label__b 0.1`
+    /// fastText's `predict-prob`: `__label__a 0.9 __label__b 0.1` (6 significant digits)
     Probabilities,
     /// `{"label": [...], "prob": [...]}` per line (BlazingText's response shape)
     Json,
@@ -99,57 +98,53 @@ impl Batch {
     }
 }
 
-/// Encodes every line of `input` in parallel (evaluation: only lines with labels), then loads
+/// Encodes every line of `input` in parallel (evaluation: only lines with labels), then reads
 /// just the input rows those lines use and renumbers the lines' ids to match.
-fn encode_and_load(
-    model: &mut Classifier,
-    disk: &InputOnDisk,
+fn encode_and_load<'m>(
+    model: &'m Classifier,
     input: &Path,
     evaluation: bool,
-) -> Result<Vec<Batch>> {
+) -> Result<(Vec<Batch>, Rows<'m>)> {
     let corpus = Corpus::open(&[input.to_path_buf()], &Reporter::silent())?;
-    let processor = model.pipeline.processor()?;
     let mut batches = Vec::new();
-    {
-        let model = &*model;
-        corpus.par_map_chunks_with(
-            || (processor.clone(), LineBuffers::default()),
-            |(processor, b), chunk| {
-                let mut batch = Batch {
-                    starts: vec![0],
-                    ..Batch::default()
-                };
-                for (_, line) in chunk.lines() {
-                    if evaluation && line.trim().is_empty() {
+    corpus.par_map_chunks_with(
+        || (model.processor.clone(), LineBuffers::default()),
+        |(processor, b), chunk| {
+            let mut batch = Batch {
+                starts: vec![0],
+                ..Batch::default()
+            };
+            for (_, line) in chunk.lines() {
+                if evaluation && line.trim().is_empty() {
+                    continue;
+                }
+                model.spec.encode_line(&model.vocab, processor, line, b);
+                if evaluation {
+                    if b.label_texts.is_empty() {
+                        batch.unlabelled += 1;
                         continue;
                     }
-                    model.spec.encode_line(&model.vocab, processor, line, b);
-                    if evaluation {
-                        if b.label_texts.is_empty() {
-                            batch.unlabelled += 1;
-                            continue;
-                        }
-                        batch.known.push(b.labels.clone());
-                        batch.texts.push(std::mem::take(&mut b.label_texts));
-                    }
-                    batch.rows.extend_from_slice(&b.rows);
-                    batch.starts.push(batch.rows.len());
+                    batch.known.push(b.labels.clone());
+                    batch.texts.push(std::mem::take(&mut b.label_texts));
                 }
-                batch
-            },
-            |batch| {
-                batches.push(batch);
-                Ok(())
-            },
-        )?;
-    }
+                batch.rows.extend_from_slice(&b.rows);
+                batch.starts.push(batch.rows.len());
+            }
+            batch
+        },
+        |batch| {
+            batches.push(batch);
+            Ok(())
+        },
+    )?;
     let mut needed: Vec<u32> = batches
         .iter()
         .flat_map(|b| b.rows.iter().copied())
         .collect();
     needed.par_sort_unstable();
     needed.dedup();
-    if model.load_rows(disk, &needed)? {
+    let rows = model.input.rows(&needed)?;
+    if let Rows::Only(_) = rows {
         batches.par_iter_mut().for_each(|b| {
             for id in &mut b.rows {
                 // Every id is in `needed` by construction.
@@ -157,7 +152,14 @@ fn encode_and_load(
             }
         });
     }
-    Ok(batches)
+    Ok((batches, rows))
+}
+
+fn matrix<'a>(rows: &'a Rows<'_>) -> &'a SharedMatrix {
+    match rows {
+        Rows::All(m) => m,
+        Rows::Only(m) => m,
+    }
 }
 
 /// Lines per parallel task: a file smaller than one read chunk (one batch) still uses every
@@ -168,6 +170,7 @@ const LINES_PER_TASK: usize = 256;
 /// keep the input order, one vector per batch.
 fn predict_lines<T: Send>(
     model: &Classifier,
+    input: &SharedMatrix,
     batches: &[Batch],
     k: usize,
     threshold: f32,
@@ -182,7 +185,16 @@ fn predict_lines<T: Send>(
                 .map_init(
                     || (Vec::new(), Vec::new()),
                     |(hidden, scratch), i| {
-                        f(&model.predict_rows(batch.line(i), k, threshold, hidden, scratch))
+                        f(
+                            &model.predict_rows(
+                                input,
+                                batch.line(i),
+                                k,
+                                threshold,
+                                hidden,
+                                scratch,
+                            ),
+                        )
                     },
                 )
                 .collect()
@@ -190,22 +202,22 @@ fn predict_lines<T: Send>(
         .collect()
 }
 
-fn format_line(model: &Classifier, p: &[(f32, u32)], format: Format, text: &mut String) {
+fn format_line(model: &Classifier, p: &[(f32, u32)], format: PredictionFormat, text: &mut String) {
     let labels = model.vocab.labels();
     match format {
-        Format::Labels | Format::Probabilities => {
+        PredictionFormat::Labels | PredictionFormat::Probabilities => {
             for (i, &(prob, l)) in p.iter().enumerate() {
                 if i > 0 {
                     text.push(' ');
                 }
                 text.push_str(&labels[l as usize].text);
-                if format == Format::Probabilities {
+                if format == PredictionFormat::Probabilities {
                     text.push(' ');
                     text.push_str(&format_significant(f64::from(prob), 6));
                 }
             }
         }
-        Format::Json => {
+        PredictionFormat::Json => {
             let line = JsonLine {
                 label: p
                     .iter()
@@ -220,16 +232,15 @@ fn format_line(model: &Classifier, p: &[(f32, u32)], format: Format, text: &mut 
 }
 
 /// Predicts every line of `input` and writes one output line per input line. A file is encoded
-/// first so that only the input rows it needs are read from the model; stdin (`-`) is streamed
-/// chunk by chunk with the whole model loaded, so answers come as lines arrive.
+/// first so that only the input rows it needs are read from a model left on disk; stdin (`-`)
+/// is streamed chunk by chunk with the whole model loaded, so answers come as lines arrive.
 pub fn predict_file(
-    model: &mut Classifier,
-    disk: &InputOnDisk,
+    model: &Classifier,
     input: &Path,
     k: TopK,
     threshold: f32,
-    format: Format,
-    out: &mut impl Write,
+    format: PredictionFormat,
+    out: &mut dyn Write,
 ) -> Result<()> {
     let k = k.count(model.vocab.labels().len());
     let write = |out: &mut dyn Write, text: &str| {
@@ -237,13 +248,11 @@ pub fn predict_file(
             .map_err(|e| Error::io("<stdout>", e))
     };
     if input == Path::new("-") {
-        model.input = SharedMatrix::new(disk.read_all()?);
-        let model = &*model;
-        let processor = model.pipeline.processor()?;
+        let matrix = model.input.all()?;
         Corpus::open(&[input.to_path_buf()], &Reporter::silent())?.par_map_chunks_with(
             || {
                 (
-                    processor.clone(),
+                    model.processor.clone(),
                     LineBuffers::default(),
                     Vec::new(),
                     Vec::new(),
@@ -253,7 +262,7 @@ pub fn predict_file(
                 let mut text = String::with_capacity(chunk.text.len() / 8);
                 for (_, line) in chunk.lines() {
                     model.spec.encode_line(&model.vocab, processor, line, b);
-                    let p = model.predict_rows(&b.rows, k, threshold, hidden, scratch);
+                    let p = model.predict_rows(matrix, &b.rows, k, threshold, hidden, scratch);
                     format_line(model, &p, format, &mut text);
                 }
                 text
@@ -261,9 +270,8 @@ pub fn predict_file(
             |text| write(out, &text),
         )?;
     } else {
-        let batches = encode_and_load(model, disk, input, false)?;
-        let model = &*model;
-        let texts = predict_lines(model, &batches, k, threshold, |p| {
+        let (batches, rows) = encode_and_load(model, input, false)?;
+        let texts = predict_lines(model, matrix(&rows), &batches, k, threshold, |p| {
             let mut text = String::new();
             format_line(model, p, format, &mut text);
             text
@@ -289,29 +297,25 @@ pub struct Evaluation {
 }
 
 /// Predicts every labelled line of `input` and scores the predictions.
-pub fn evaluate(
-    model: &mut Classifier,
-    disk: &InputOnDisk,
-    input: &Path,
-    k: TopK,
-    threshold: f32,
-) -> Result<Evaluation> {
-    let batches = encode_and_load(model, disk, input, true)?;
-    let model = &*model;
+pub fn evaluate(model: &Classifier, input: &Path, k: TopK, threshold: f32) -> Result<Evaluation> {
+    let (batches, rows) = encode_and_load(model, input, true)?;
+    let tally = Tally::new(&model.labels()).scored_with(k.as_i64(), threshold);
     let k = k.count(model.vocab.labels().len());
     let labels = model.vocab.labels();
-    let predictions: Vec<Vec<Vec<u32>>> = predict_lines(model, &batches, k, threshold, |p| {
-        p.iter().map(|&(_, l)| l).collect()
-    });
+    let predictions: Vec<Vec<Vec<u32>>> =
+        predict_lines(model, matrix(&rows), &batches, k, threshold, |p| {
+            p.iter().map(|&(_, l)| l).collect()
+        });
     let mut total = Evaluation {
         fasttext: PrecisionAtK::default(),
-        tally: Tally::new(&model.labels()),
+        tally,
         unlabelled: 0,
         only_unseen: 0,
     };
     // Filled in input order, so the report's label table is deterministic.
     for (batch, preds) in batches.iter().zip(&predictions) {
         total.unlabelled += batch.unlabelled;
+        total.tally.skip_unlabelled(batch.unlabelled);
         for ((known, texts), ids) in batch.known.iter().zip(&batch.texts).zip(preds) {
             if known.is_empty() {
                 total.only_unseen += 1;

@@ -106,25 +106,36 @@ pub struct SplitOptions {
     pub stratify: bool,
     pub seed: u64,
     pub label_prefix: String,
+    /// Replace output files that exist already (never the input itself).
+    pub overwrite: bool,
 }
 
 /// One written split.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SplitOutput {
+    /// `train`, `validation` or `test`.
     pub split: &'static str,
+    /// The file written.
     pub path: PathBuf,
+    /// Lines written to it.
     pub lines: usize,
 }
 
-/// What [`split_file`] did.
-#[derive(Debug, Clone, Serialize)]
+/// What a split did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SplitSummary {
+    /// The file split (`-` for standard input).
     pub input: PathBuf,
+    /// Non-blank lines dealt to the splits.
     pub lines: usize,
     /// Blank lines, which are dropped.
     pub blank_lines: usize,
+    /// Whether every class kept its share in each split.
     pub stratified: bool,
+    /// Seed of the shuffle.
     pub seed: u64,
+    /// The files written, in the order train, validation, test (splits of fraction 0 are not
+    /// written).
     pub outputs: Vec<SplitOutput>,
 }
 
@@ -140,9 +151,79 @@ pub fn default_prefix(input: &Path) -> PathBuf {
     input.with_extension("")
 }
 
+/// The files a split writes: `(split index, name, path)` for each split of nonzero fraction.
+fn output_paths(prefix: &Path, fractions: Fractions) -> Vec<(usize, &'static str, PathBuf)> {
+    let fractions = fractions.as_array();
+    SPLITS
+        .iter()
+        .enumerate()
+        .filter(|&(s, _)| fractions[s] > 0.0)
+        .map(|(s, (name, ext))| {
+            let mut path = prefix.as_os_str().to_owned();
+            path.push(format!(".{ext}"));
+            (s, *name, PathBuf::from(path))
+        })
+        .collect()
+}
+
+/// Whether `a` and `b` name the same existing file (same device and inode: symbolic and hard
+/// links included).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Refuses, before anything is read, outputs that are the input itself (always) or that exist
+/// already (unless `overwrite`).
+fn check_outputs(input: &Path, outputs: &[(usize, &str, PathBuf)], overwrite: bool) -> Result<()> {
+    for (_, _, path) in outputs {
+        if input != Path::new("-") && same_file(input, path) {
+            return Err(Error::config(format!(
+                "{} is the input file: the split would overwrite the data it reads; give \
+                 another output prefix with -o",
+                path.display()
+            )));
+        }
+        if !overwrite && path.exists() {
+            return Err(Error::config(format!(
+                "{} exists already; give another output prefix with -o, or pass --force to \
+                 overwrite it",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses input that is not plain text: its lines would be cut at arbitrary bytes.
+fn check_plain_text(input: &Path, data: &[u8]) -> Result<()> {
+    if data.starts_with(&[0x1f, 0x8b]) {
+        return Err(Error::input(
+            input,
+            None,
+            "is gzip-compressed; split copies lines byte for byte, so give it the uncompressed \
+             file (e.g. `gunzip -k` it first)",
+        ));
+    }
+    if memchr::memchr(0, data).is_some() {
+        return Err(Error::input(
+            input,
+            None,
+            "looks like a binary file (it contains NUL bytes), not text; give a plain text \
+             file with one labelled line per example",
+        ));
+    }
+    Ok(())
+}
+
 /// Splits `input` (`-` = stdin) into `prefix.train`, `prefix.valid` and `prefix.test` (splits
 /// with fraction 0 are not written).
 pub fn split_file(input: &Path, prefix: &Path, opts: &SplitOptions) -> Result<SplitSummary> {
+    let targets = output_paths(prefix, opts.fractions);
+    check_outputs(input, &targets, opts.overwrite)?;
     let mut data = Vec::new();
     if input == Path::new("-") {
         std::io::stdin()
@@ -151,6 +232,7 @@ pub fn split_file(input: &Path, prefix: &Path, opts: &SplitOptions) -> Result<Sp
     } else {
         data = std::fs::read(input).map_err(|e| Error::io(input, e))?;
     }
+    check_plain_text(input, &data)?;
     let all: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
     let lines: Vec<&[u8]> = all
         .iter()
@@ -174,15 +256,8 @@ pub fn split_file(input: &Path, prefix: &Path, opts: &SplitOptions) -> Result<Sp
         vec![&[][..]; lines.len()]
     };
     let assigned = assign(&keys, opts.fractions, opts.seed);
-    let fractions = opts.fractions.as_array();
     let mut outputs = Vec::new();
-    for (s, (name, ext)) in SPLITS.iter().enumerate() {
-        if fractions[s] == 0.0 {
-            continue;
-        }
-        let mut path = prefix.as_os_str().to_owned();
-        path.push(format!(".{ext}"));
-        let path = PathBuf::from(path);
+    for (s, name, path) in targets {
         let mut text = Vec::with_capacity(data.len() / 2);
         for &i in &assigned[s] {
             text.extend_from_slice(lines[i]);

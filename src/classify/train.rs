@@ -20,42 +20,50 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde_json::json;
 
+use crate::api::TrainingData;
 use crate::classify::data::{describe_line, encode, EncodeStats, Examples};
 use crate::classify::metrics::PrecisionAtK;
-use crate::classify::model::{fasttext_args, with_end_of_line, Classifier, InputSpec};
+use crate::classify::model::{fasttext_args, with_end_of_line, Classifier, InputMatrix, InputSpec};
 use crate::events::{EpochEnd, Event, Reporter};
 use crate::io::manifest::{Manifest, ModelKind};
 use crate::io::WordVectorModel;
 use crate::matrix::Matrix;
 use crate::model::sampling::{below, thread_rng, LinearDecay};
-use crate::model::{
-    fill_uniform_rows, Loss, LossKind, Progress, RunOptions, SharedMatrix, State, TrainConfig,
-};
+use crate::model::{fill_uniform_rows, Loss, LossKind, Progress, SharedMatrix, State, TrainConfig};
 use crate::text::Pipeline;
 use crate::vocab::{Vocab, VocabOptions};
 use crate::{Error, Result};
 
-/// Examples between two updates of the shared progress counter (and learning rate).
+/// Examples between two updates of the shared progress counter (and learning rate) and two
+/// looks at the cancel flag.
 const FLUSH_EVERY: usize = 64;
 
-/// Everything a finished run reports.
+/// What a finished supervised run reports.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct TrainReport {
+pub struct ClassifierTrainReport {
+    /// Labelled lines trained on.
     pub examples: usize,
+    /// Words in the vocabulary (with the end-of-line token `</s>`).
     pub words: usize,
+    /// Labels in the vocabulary.
     pub labels: usize,
+    /// Epochs trained (fewer than configured when early stopping stopped the run).
     pub epochs_run: usize,
+    /// The epoch whose weights were kept (early stopping only).
     pub best_epoch: Option<usize>,
     /// Validation P@1 per epoch (accuracy for single-label data).
     pub validation: Vec<f64>,
+    /// Wall-clock seconds, from reading the data to the end of training.
     pub seconds: f64,
+    /// Average loss per example over the run.
     pub loss: f64,
+    /// Training speed: tokens per second per thread.
     pub tokens_per_sec_per_thread: f64,
-    /// The files written: `<prefix>.bin` and `<prefix>.json`.
+    /// The files written: `<prefix>.bin` and `<prefix>.json` (empty until the model is saved).
     pub files: Vec<PathBuf>,
 }
 
-impl TrainReport {
+impl ClassifierTrainReport {
     /// One paragraph for stderr.
     pub fn summary_text(&self) -> String {
         let best = self
@@ -78,15 +86,19 @@ impl TrainReport {
     }
 }
 
-/// Trains a classifier on `inputs` and writes `<output>.bin` and `<output>.json`.
+/// Trains a classifier on `data` in memory, on the current rayon pool plus `config.threads`
+/// Hogwild threads; writes nothing (see [`Classifier::save`]). The manifest it would be saved
+/// with is built here, so a saved model records its corpus and training figures.
 pub fn train(
-    inputs: &[PathBuf],
+    data: &TrainingData,
     pipeline: &Pipeline,
     config: &TrainConfig,
-    run: &RunOptions,
-) -> Result<TrainReport> {
+    reporter: &Reporter,
+) -> Result<(Classifier, ClassifierTrainReport)> {
     config.validate()?;
     let start = Instant::now();
+    let materialized = data.materialize()?;
+    let inputs = &materialized.paths;
     let mut pipeline = pipeline.clone();
     pipeline.label_prefix = config.label_prefix.clone();
     let processor = pipeline.processor()?;
@@ -96,7 +108,7 @@ pub fn train(
         ..VocabOptions::default()
     };
     let counted = Vocab::build(
-        &crate::corpus::Corpus::open(inputs, &run.reporter)?,
+        &crate::corpus::Corpus::open(inputs, reporter)?,
         &pipeline,
         &options,
     )?;
@@ -142,8 +154,8 @@ pub fn train(
         minn: if config.subwords { config.min_char } else { 0 },
         maxn: if config.subwords { config.max_char } else { 0 },
     };
-    let (examples, stats) = encode(inputs, &processor, &vocab, &spec, &run.reporter)?;
-    warn_unlabelled(&stats, &config.label_prefix, &run.reporter);
+    let (examples, stats) = encode(inputs, &processor, &vocab, &spec, reporter)?;
+    warn_unlabelled(&stats, &config.label_prefix, reporter);
     if examples.is_empty() {
         return Err(Error::input(
             &input_name,
@@ -158,10 +170,10 @@ pub fn train(
                 &processor,
                 &vocab,
                 &spec,
-                &run.reporter,
+                reporter,
             )?;
             if vstats.unknown_label_tokens > 0 {
-                run.reporter.warn(format!(
+                reporter.warn(format!(
                     "{}: {} label(s) never seen in training; those labels cannot be predicted",
                     path.display(),
                     vstats.unknown_label_tokens
@@ -187,13 +199,8 @@ pub fn train(
     };
     let nlabels = vocab.labels().len();
     let dim = config.vector_dim;
-    let weights = class_weights(
-        config.class_weight.as_deref(),
-        &vocab,
-        &examples,
-        &run.reporter,
-    )?;
-    let input = initial_input(&vocab, &spec, &examples, dim, config, &run.reporter)?;
+    let weights = class_weights(config.class_weight.as_deref(), &vocab, &examples, reporter)?;
+    let input = initial_input(&vocab, &spec, &examples, dim, config, reporter)?;
     let output = SharedMatrix::new(Matrix::zeros(nlabels, dim));
     let label_counts: Vec<u64> = vocab.labels().iter().map(|e| e.count).collect();
     let loss = Loss::new(
@@ -204,11 +211,7 @@ pub fn train(
     );
     let threads = config.threads.max(1);
     let tokens_per_epoch = examples.total_tokens();
-    let progress = Progress::new(
-        tokens_per_epoch * config.epochs as u64,
-        threads,
-        &run.reporter,
-    );
+    let progress = Progress::new(tokens_per_epoch * config.epochs as u64, threads, reporter);
     let schedule = LinearDecay {
         lr0: config.learning_rate,
         total: tokens_per_epoch * config.epochs as u64,
@@ -231,16 +234,20 @@ pub fn train(
     for epoch in 1..=config.epochs {
         order.shuffle(&mut shuffle_rng);
         ctx.epoch(&order, threads, config.seed, epoch);
+        reporter.check_cancelled()?;
         epochs_run = epoch;
-        let Some(valid) = &validation else { continue };
-        let score = precision_at_1(valid, &input, &output, &loss);
-        scores.push(score);
-        run.reporter.send(Event::Epoch(EpochEnd {
+        let score = validation
+            .as_ref()
+            .map(|valid| precision_at_1(valid, &input, &output, &loss));
+        reporter.send(Event::Epoch(EpochEnd {
             epoch,
             epochs: config.epochs,
             loss: progress.average_loss(),
-            validation: Some(score),
+            validation: score,
         }));
+        reporter.check_cancelled()?;
+        let Some(score) = score else { continue };
+        scores.push(score);
         if config.early_stopping {
             let improved = best.as_ref().is_none_or(|b| score > b.1);
             if improved {
@@ -248,7 +255,7 @@ pub fn train(
             } else if epoch >= config.min_epochs
                 && epoch - best.as_ref().map_or(0, |b| b.0) >= config.patience
             {
-                run.reporter.info(format!(
+                reporter.info(format!(
                     "early stopping after epoch {epoch}: no improvement for {} epochs; keeping epoch {}",
                     config.patience,
                     best.as_ref().map_or(0, |b| b.0)
@@ -262,7 +269,7 @@ pub fn train(
         Some((epoch, _, i, o)) => (SharedMatrix::new(i), SharedMatrix::new(o), Some(epoch)),
         None => (input, output, None),
     };
-    let report = TrainReport {
+    let report = ClassifierTrainReport {
         examples: examples.len(),
         words: vocab.words().len(),
         labels: nlabels,
@@ -274,12 +281,16 @@ pub fn train(
         tokens_per_sec_per_thread: summary.words_per_sec_per_thread,
         files: Vec::new(),
     };
+    let recorded_inputs = match data {
+        TrainingData::Files(paths) => json!(paths),
+        TrainingData::Texts(texts) => json!([format!("({} texts in memory)", texts.len())]),
+    };
     let mut manifest = Manifest::new(ModelKind::Classifier);
     manifest.pipeline = Some(pipeline.clone());
     manifest.hyperparameters =
         serde_json::to_value(config).map_err(|e| Error::config(e.to_string()))?;
     manifest.corpus = json!({
-        "inputs": inputs, "lines": stats.lines, "examples": examples.len(),
+        "inputs": recorded_inputs, "lines": stats.lines, "examples": examples.len(),
         "unlabelled_lines": stats.unlabelled, "tokens": vocab.ntokens(),
         "words": vocab.words().len(), "labels": nlabels,
         "label_counts": vocab.labels().iter().map(|e| (e.text.clone(), e.count)).collect::<Vec<_>>(),
@@ -294,30 +305,17 @@ pub fn train(
             config.negative_samples,
             config.loss,
         ),
+        processor,
         pipeline,
         vocab,
         spec,
         loss_kind: config.loss,
         loss,
-        input,
+        input: InputMatrix::Loaded(input),
         output,
-        manifest: None,
+        manifest: Some(manifest),
     };
-    let bin = with_suffix(&run.output, "bin");
-    classifier.into_fasttext().write(&bin)?;
-    let json_path = Manifest::path_for(&bin);
-    manifest.save(&json_path)?;
-    let mut report = report;
-    report.files = vec![bin, json_path];
-    report.seconds = start.elapsed().as_secs_f64();
-    Ok(report)
-}
-
-/// `<prefix>.<ext>` (the prefix may itself contain dots).
-pub fn with_suffix(prefix: &Path, ext: &str) -> PathBuf {
-    let mut s = prefix.as_os_str().to_owned();
-    s.push(format!(".{ext}"));
-    PathBuf::from(s)
+    Ok((classifier, report))
 }
 
 fn warn_unlabelled(stats: &EncodeStats, prefix: &str, reporter: &Reporter) {
@@ -547,6 +545,9 @@ impl Context<'_> {
             if (n + 1) % FLUSH_EVERY == 0 {
                 let done = self.progress.add(tokens, loss_sum, count);
                 (tokens, loss_sum, count) = (0, 0.0, 0);
+                if self.progress.cancelled() {
+                    return;
+                }
                 lr = self.schedule.at(done);
                 if reporter && (n + 1) % (FLUSH_EVERY * 64) == 0 {
                     self.progress.report(lr);

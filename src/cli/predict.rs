@@ -4,9 +4,7 @@
 use std::path::PathBuf;
 
 use super::GlobalArgs;
-use blazetext::classify::predict::{check_threshold, predict_file, Format, TopK};
-use blazetext::classify::Classifier;
-use blazetext::Result;
+use blazetext::{Classifier, PredictionFormat, Result};
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "Examples:
@@ -31,26 +29,15 @@ pub struct Args {
 }
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
-    let k = TopK::parse(args.k)?;
-    let threshold = check_threshold(args.threshold)?;
-    let (mut model, disk) = Classifier::open(&args.model)?;
+    let model = Classifier::open(&args.model)?;
     let format = if global.json {
-        Format::Json
+        PredictionFormat::Json
     } else if args.probabilities {
-        Format::Probabilities
+        PredictionFormat::Probabilities
     } else {
-        Format::Labels
+        PredictionFormat::Labels
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    predict_file(
-        &mut model,
-        &disk,
-        &args.input,
-        k,
-        threshold,
-        format,
-        &mut out,
-    )?;
-    Ok(())
+    model.predict_file(&args.input, args.k, args.threshold, format, &mut out)
 }

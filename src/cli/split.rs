@@ -4,14 +4,14 @@ use std::path::PathBuf;
 
 use super::GlobalArgs;
 use crate::log;
-use blazetext::classify::split::{default_prefix, split_file, Fractions, SplitOptions};
-use blazetext::{Error, Result};
+use blazetext::{Error, Result, Splitter};
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(
     after_help = "Writes <prefix>.train, <prefix>.valid and <prefix>.test (a split with fraction 0 is
 not written). With --stratify every class (the first label of a line) keeps its share in each
-split, within one line. Lines are copied byte for byte; blank lines are dropped.
+split, within one line. Lines are copied byte for byte; blank lines are dropped. Files that
+exist already are kept unless -o or --force says to replace them; the input never is.
 
 Examples:
   blazetext split data.txt --train 0.8 --validation 0.1 --test 0.1 --stratify --seed 1
@@ -41,26 +41,23 @@ pub struct Args {
     /// Tokens starting with this prefix are labels
     #[arg(long, default_value = "__label__", value_name = "PREFIX")]
     pub label_prefix: String,
+    /// Overwrite output files that exist already (without -o, the outputs sit next to the
+    /// input); the input itself is never overwritten
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
-    let fractions = Fractions::new(args.train, args.validation, args.test)?;
-    let prefix = match &args.output {
-        Some(p) => p.clone(),
-        None if args.input.as_os_str() == "-" => {
-            return Err(Error::config(
-                "reading stdin: give an output prefix with -o",
-            ))
-        }
-        None => default_prefix(&args.input),
-    };
-    let options = SplitOptions {
-        fractions,
-        stratify: args.stratify,
-        seed: args.seed,
-        label_prefix: args.label_prefix.clone(),
-    };
-    let summary = split_file(&args.input, &prefix, &options)?;
+    let mut splitter = Splitter::new(args.train, args.validation, args.test)?
+        .stratify(args.stratify)
+        .seed(args.seed)
+        .label_prefix(&args.label_prefix)
+        // An explicit -o names files the user means to (re)write.
+        .force(args.force || args.output.is_some());
+    if let Some(prefix) = &args.output {
+        splitter = splitter.output(prefix);
+    }
+    let summary = splitter.split(&args.input)?;
     if summary.blank_lines > 0 {
         log::warn(format!("dropped {} blank line(s)", summary.blank_lines));
     }

@@ -4,10 +4,7 @@ use std::path::PathBuf;
 
 use super::GlobalArgs;
 use crate::log;
-use blazetext::classify::metrics::format_significant;
-use blazetext::classify::predict::{check_threshold, evaluate, TopK};
-use blazetext::classify::Classifier;
-use blazetext::Result;
+use blazetext::{format_significant, Classifier, Result};
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(
@@ -33,20 +30,18 @@ pub struct Args {
 }
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
-    let k = TopK::parse(args.k)?;
-    let threshold = check_threshold(args.threshold)?;
-    let (mut model, disk) = Classifier::open(&args.model)?;
-    let e = evaluate(&mut model, &disk, &args.input, k, threshold)?;
-    if e.unlabelled > 0 {
+    let model = Classifier::open(&args.model)?;
+    let t = model.test(&args.input, args.k, args.threshold)?;
+    if t.skipped_unlabelled > 0 {
         log::warn(format!(
             "{}: skipped {} line(s) without a label",
             args.input.display(),
-            e.unlabelled
+            t.skipped_unlabelled
         ));
     }
-    let unseen = e.tally.report().unseen;
-    if unseen.examples > 0 {
-        let names: Vec<String> = unseen
+    if t.unseen.examples > 0 {
+        let names: Vec<String> = t
+            .unseen
             .labels
             .iter()
             .map(|(l, c)| format!("{l} ({c})"))
@@ -54,26 +49,26 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
         log::warn(format!(
             "{} line(s) carry labels the model never saw: {}; as in fastText they are not \
              counted as gold labels ({} line(s) had no other label and were left out)",
-            unseen.examples,
+            t.unseen.examples,
             names.join(", "),
-            e.only_unseen
+            t.only_unseen_lines
         ));
     }
-    let m = &e.fasttext;
     if global.json {
         let v = serde_json::json!({
-            "examples": m.examples, "k": k.as_i64(), "threshold": threshold,
-            "precision": m.precision(), "recall": m.recall(),
-            "gold_labels": m.gold, "predicted_labels": m.predicted, "correct": m.correct,
-            "unseen_label_lines": unseen.examples, "skipped_unlabelled": e.unlabelled,
+            "examples": t.examples, "k": t.k, "threshold": t.threshold,
+            "precision": t.precision, "recall": t.recall,
+            "gold_labels": t.gold_labels, "predicted_labels": t.predicted_labels,
+            "correct": t.correct, "unseen_label_lines": t.unseen.examples,
+            "skipped_unlabelled": t.skipped_unlabelled,
         });
         println!("{v}");
     } else {
-        print!("{}", m.fasttext_text(k.as_i64()));
-        if m.predicted == 0 {
+        print!("{}", t.to_text());
+        if t.predicted_labels == 0 {
             log::warn(format!(
                 "nothing was predicted above --threshold {}; precision is undefined",
-                format_significant(f64::from(threshold), 3)
+                format_significant(f64::from(t.threshold), 3)
             ));
         }
     }
