@@ -351,6 +351,23 @@ fn a_hook_that_cancels_at_the_first_event_stops_training() {
 }
 
 #[test]
+fn cancelling_during_an_epoch_stops_the_worker_threads() {
+    // 12,000 lines: thread 0 reports progress after 4,096 examples, mid-epoch.
+    let texts: Vec<String> = std::iter::repeat_n(lines(TRAIN), 10).flatten().collect();
+    let flag = CancelFlag::new();
+    let (hook, seen) = cancelling_hook(&flag);
+    let mut c = config();
+    c.threads = 2;
+    let result = ClassifierTrainer::new(c)
+        .on_event(hook)
+        .cancel_flag(flag)
+        .train(&TrainingData::texts(texts));
+    assert!(matches!(result, Err(Error::Cancelled)), "{result:?}");
+    let seen = seen.lock().unwrap();
+    assert!(matches!(seen[..], [Event::Progress(_)]), "{seen:?}");
+}
+
+#[test]
 fn validation_scores_go_out_as_epoch_events() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&seen);
