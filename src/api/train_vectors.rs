@@ -145,15 +145,6 @@ impl VectorTrainer {
     /// cancel flag is set.
     pub fn train(&self, data: &TrainingData) -> Result<(WordVectors, VectorTrainReport)> {
         let reporter = Reporter::new(self.hook.clone(), self.cancel.clone());
-        self.train_reporting(data, &reporter)
-    }
-
-    /// [`train`](Self::train) with the events going to `reporter`.
-    pub(crate) fn train_reporting(
-        &self,
-        data: &TrainingData,
-        reporter: &Reporter,
-    ) -> Result<(WordVectors, VectorTrainReport)> {
         let mut config = self.config.clone();
         if config.mode != Mode::Supervised
             && (config.validation.is_some()
@@ -164,11 +155,11 @@ impl VectorTrainer {
                 "--validation, --class-weight and --pretrained-vectors are for --mode supervised",
             ));
         }
-        config.threads = threads::clamp(config.threads, reporter)?;
+        config.threads = threads::clamp(config.threads, &reporter)?;
         threads::in_pool(config.threads, || {
-            let trained = embed::train_in_memory(data, &self.pipeline, &config, reporter)?;
+            let trained = embed::train(data, &self.pipeline, &config, &reporter)?;
             let mut vectors = WordVectors::from_model(trained.model)?;
-            let evaluation = evaluate(&config, &vectors, reporter)?;
+            let evaluation = evaluate(&config, &vectors, &reporter)?;
             vectors.record_evaluation(evaluation.to_json());
             let report = VectorTrainReport {
                 mode: config.mode,

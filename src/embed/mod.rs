@@ -1,6 +1,6 @@
 //! Word embeddings: cbow, skipgram and batch_skipgram with fastText-compatible subword vectors.
 //!
-//! [`train_in_memory`] runs the whole job and returns the model: count the corpus through the
+//! [`train`] runs the whole job and returns the model: count the corpus through the
 //! pipeline, prune with `--min-count`, encode the corpus once into a `u32` id stream
 //! ([`encode`]), precompute every word's input rows (its own row plus its character n-gram
 //! buckets), then train with Hogwild threads ([`trainer`]). Nothing is written: the model
@@ -19,16 +19,15 @@ use serde_json::{json, Value};
 
 use crate::corpus::{Corpus, Input};
 use crate::events::Reporter;
-use crate::io::model::check_output_prefix;
 use crate::io::{DictEntry, FastTextArgs, FastTextFile, Manifest, ModelKind};
 use crate::io::{Loss as FtLoss, ModelName, WordVectorModel};
 use crate::matrix::Matrix;
 use crate::model::{
-    uniform_matrix, Loss, LossKind, Mode, Progress, RunOptions, SharedMatrix, Summary, TrainConfig,
+    uniform_matrix, Loss, LossKind, Mode, Progress, SharedMatrix, Summary, TrainConfig,
 };
 use crate::text::Pipeline;
 use crate::vocab::{Counts, Vocab, VocabOptions};
-use crate::{subword, Error, Result, TrainingData, VectorTrainer};
+use crate::{subword, Error, Result, TrainingData};
 
 use trainer::{Data, InputRows};
 
@@ -45,46 +44,10 @@ pub struct Trained {
     pub summary: Summary,
 }
 
-/// What `blazetext train` reports of an embedding run that wrote its files.
-#[derive(Debug, Clone)]
-pub struct TrainReport {
-    pub words: usize,
-    /// Distinct word types before `--min-count`.
-    pub types: usize,
-    pub summary: Summary,
-    /// Evaluation results (also in the manifest), `null` when none was asked for.
-    pub evaluation: Value,
-    pub files: Vec<PathBuf>,
-}
-
-/// Trains word vectors on `inputs` and writes the model files under `run.output`.
-///
-/// Transitional: `cli::train` calls this until it calls [`VectorTrainer`] and
-/// [`crate::WordVectors::save`] itself, which is all this does.
-pub fn train(
-    inputs: &[PathBuf],
-    pipeline: &Pipeline,
-    config: &TrainConfig,
-    run: &RunOptions,
-) -> Result<TrainReport> {
-    check_output_prefix(&run.output)?;
-    let (vectors, report) = VectorTrainer::new(config.clone())
-        .pipeline(pipeline.clone())
-        .train_reporting(&TrainingData::files(inputs), &run.reporter)?;
-    let files = vectors.save(&run.output)?;
-    Ok(TrainReport {
-        words: report.words,
-        types: report.types,
-        summary: report.summary,
-        evaluation: report.evaluation.to_json(),
-        files,
-    })
-}
-
 /// Trains word vectors on `data` (`config.threads` Hogwild threads; corpus reading uses the
 /// current rayon pool) and returns them without writing anything. Stops with
 /// [`Error::Cancelled`] soon after the reporter's cancel flag is set.
-pub fn train_in_memory(
+pub fn train(
     data: &TrainingData,
     pipeline: &Pipeline,
     config: &TrainConfig,
