@@ -1,0 +1,353 @@
+"""A drop-in for fastText 0.9.2's Python module: ``import blazetext.fasttext as fasttext``.
+
+The functions, keyword names, defaults, methods and return shapes are fastText's. Where the
+answers differ on purpose:
+
+* ``test_label`` gives 0.0 (not NaN) where a ratio has no denominator, and an F1 score within
+  [0, 1]; probabilities never exceed 1.
+* ``lrUpdateRate`` is accepted and checked, but the learning rate decays continuously.
+* ``get_words(include_freq=True)``, ``get_input_matrix``, ``get_output_matrix``,
+  ``get_subwords``, ``get_subword_id``, ``get_input_vector``, ``quantize``, ``set_matrices`` and
+  ``get_meter`` raise ``NotImplementedError`` until the library exposes what they need.
+"""
+
+import os
+import shutil
+
+import numpy as np
+
+from . import _native
+from ._settings import default_threads, name_parameter, to_settings
+
+BOW = "<"
+EOW = ">"
+EOS = "</s>"
+
+_UNICODE_ERRORS = ("strict", "replace", "ignore")
+
+
+def _text(value, on_unicode_error, what="text"):
+    """`value` as str: bytes are decoded following `on_unicode_error`; anything else is a TypeError."""
+    if on_unicode_error not in _UNICODE_ERRORS:
+        raise ValueError(
+            f"on_unicode_error: must be one of {', '.join(_UNICODE_ERRORS)}, got {on_unicode_error!r}"
+        )
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors=on_unicode_error)
+    raise TypeError(f"{what} must be a str, got {type(value).__name__}")
+
+
+def _one_line(text, on_unicode_error):
+    text = _text(text, on_unicode_error)
+    if "\n" in text:
+        raise ValueError("predict processes one line at a time (remove '\\n')")
+    return text
+
+
+def tokenize(text):
+    """fastText's tokenization: whitespace-separated tokens, a line break giving ``EOS``."""
+    tokens = []
+    for i, line in enumerate(text.split("\n")):
+        if i > 0:
+            tokens.append(EOS)
+        tokens.extend(line.split())
+    return tokens
+
+
+class _FastText:
+    """A model returned by ``train_supervised``, ``train_unsupervised`` or ``load_model``."""
+
+    def __init__(self, model=None, args=None):
+        if isinstance(model, (str, os.PathLike)):
+            model = _load(model)
+        self._model = model
+        self._args = args
+
+    @property
+    def _classifier(self):
+        return self._model if isinstance(self._model, _native.Classifier) else None
+
+    @property
+    def _vectors(self):
+        if self._classifier is not None:
+            return self._model.input_vectors()
+        return self._model
+
+    # -- facts -------------------------------------------------------------------------------
+
+    def is_quantized(self):
+        """Always False: blazetext does not quantize models yet."""
+        return False
+
+    def get_dimension(self):
+        """The vector dimension."""
+        return self._model.dim
+
+    @property
+    def words(self):
+        """The vocabulary, most frequent first."""
+        return self.get_words()
+
+    @property
+    def labels(self):
+        """The labels (a classifier's), most frequent first."""
+        return self.get_labels()
+
+    def get_words(self, include_freq=False, on_unicode_error="strict"):
+        """The vocabulary, most frequent first."""
+        _text("", on_unicode_error)
+        if include_freq:
+            raise NotImplementedError("get_words(include_freq=True): word counts are not exposed yet")
+        return list(self._vectors.words)
+
+    def get_labels(self, include_freq=False, on_unicode_error="strict"):
+        """A classifier's labels, most frequent first; the words for word vectors (as fastText)."""
+        _text("", on_unicode_error)
+        if include_freq:
+            raise NotImplementedError("get_labels(include_freq=True): label counts are not exposed yet")
+        if self._classifier is None:
+            return self.get_words()
+        return list(self._classifier.labels)
+
+    def get_word_id(self, word):
+        """The word's row in the vocabulary, or -1."""
+        found = self._vectors.word_id(_text(word, "strict", "word"))
+        return -1 if found is None else found
+
+    def get_label_id(self, label):
+        """The label's index in ``get_labels()``, or -1."""
+        labels = self.get_labels()
+        return labels.index(label) if label in labels else -1
+
+    # -- vectors -----------------------------------------------------------------------------
+
+    def get_word_vector(self, word):
+        """The word's vector (its n-grams for an unknown word; zeros without subwords)."""
+        vector = self._vectors.word_vector(_text(word, "strict", "word"))
+        if vector is None:
+            return np.zeros(self.get_dimension(), dtype=np.float32)
+        return vector
+
+    def __getitem__(self, word):
+        return self.get_word_vector(word)
+
+    def __contains__(self, word):
+        return word in self._vectors
+
+    def get_sentence_vector(self, text):
+        """The vector of one line of text."""
+        text = _text(text, "strict")
+        if "\n" in text:
+            raise ValueError("sentence vector processes one line at a time (remove '\\n')")
+        return self._model.sentence_vector(text)
+
+    def get_nearest_neighbors(self, word, k=10, on_unicode_error="strict"):
+        """The ``k`` nearest words: a list of ``(cosine, word)``, best first."""
+        return self._vectors.nearest(_text(word, on_unicode_error, "word"), k)
+
+    def get_analogies(self, wordA, wordB, wordC, k=10, on_unicode_error="strict"):
+        """The ``k`` words nearest to ``wordA - wordB + wordC``: a list of ``(cosine, word)``."""
+        a, b, c = (_text(w, on_unicode_error, "word") for w in (wordA, wordB, wordC))
+        return self._vectors.analogy(b, a, c, k)
+
+    def get_line(self, text, on_unicode_error="strict"):
+        """``(words, labels)`` of a line, or a list of them for a list of lines."""
+        if isinstance(text, list):
+            return [self.get_line(t, on_unicode_error) for t in text]
+        text = _one_line(text, on_unicode_error)
+        prefix = (self._args or {}).get("label", "__label__")
+        tokens = text.split()
+        return (
+            [t for t in tokens if not t.startswith(prefix)],
+            [t for t in tokens if t.startswith(prefix)],
+        )
+
+    # -- classification ----------------------------------------------------------------------
+
+    def _need_classifier(self, what):
+        if self._classifier is None:
+            raise _native.ModelError(f"{what} needs a supervised model; this model holds word vectors")
+        return self._classifier
+
+    def predict(self, text, k=1, threshold=0.0, on_unicode_error="strict"):
+        """The ``k`` best labels with probability ≥ ``threshold``.
+
+        One string gives ``(labels, probabilities)`` (a tuple of str, a float64 array); a list
+        gives ``(list of label lists, list of float32 arrays)``, as fastText does.
+        """
+        classifier = self._need_classifier("predict")
+        if isinstance(text, list):
+            lines = [_one_line(t, on_unicode_error) for t in text]
+            answers = classifier.predict(lines, k, threshold)
+            return (
+                [labels for labels, _ in answers],
+                [np.asarray(probs, dtype=np.float32) for _, probs in answers],
+            )
+        line = _one_line(text, on_unicode_error)
+        labels, probs = classifier.predict([line], k, threshold)[0]
+        return tuple(labels), np.asarray(probs, dtype=np.float64)
+
+    def test(self, path, k=1, threshold=0.0):
+        """``(N, precision@k, recall@k)`` on a labelled file."""
+        return self._need_classifier("test").test(os.fspath(path), k, threshold)
+
+    def test_label(self, path, k=1, threshold=0.0):
+        """Per-label ``{"precision", "recall", "f1score"}`` on a labelled file."""
+        rows = self._need_classifier("test_label").test_label(os.fspath(path), k, threshold)
+        return {
+            label: {"precision": p, "recall": r, "f1score": f1}
+            for label, p, r, f1, _support in rows
+        }
+
+    # -- files -------------------------------------------------------------------------------
+
+    def save_model(self, path):
+        """Writes the model to ``path`` (fastText's ``.bin``) and its text pipeline next to it."""
+        path = os.fspath(path)
+        prefix = path[: -len(".bin")] if path.endswith(".bin") else path
+        written = self._model.save(prefix)
+        binary = next(str(f) for f in written if str(f).endswith(".bin"))
+        if binary != path:
+            shutil.move(binary, path)
+
+    # -- not available yet -------------------------------------------------------------------
+
+    def _missing(self, name):
+        raise NotImplementedError(f"{name} is not available in blazetext yet")
+
+    def get_input_matrix(self):
+        self._missing("get_input_matrix")
+
+    def get_output_matrix(self):
+        self._missing("get_output_matrix")
+
+    def get_subwords(self, word, on_unicode_error="strict"):
+        self._missing("get_subwords")
+
+    def get_subword_id(self, subword):
+        self._missing("get_subword_id")
+
+    def get_input_vector(self, ind):
+        self._missing("get_input_vector")
+
+    def get_meter(self, path, k=-1):
+        self._missing("get_meter")
+
+    def quantize(self, *args, **kwargs):
+        self._missing("quantize")
+
+    def set_matrices(self, input_matrix, output_matrix):
+        self._missing("set_matrices")
+
+
+def _load(path):
+    model = _native.load(os.fspath(path))
+    if isinstance(model, _native.TopicModel):
+        raise _native.ModelError(f"{path}: a topic model, not a fastText model")
+    return model
+
+
+def load_model(path):
+    """Loads a model file: fastText's or blazetext's ``.bin``, or a word2vec file."""
+    return _FastText(_load(path))
+
+
+def _input(input):
+    """fastText's ``input`` (a file) — or, as an extension, a list of lines."""
+    if isinstance(input, (str, os.PathLike)):
+        return {"files": [os.fspath(input)]}
+    if isinstance(input, (list, tuple)) and all(isinstance(t, str) for t in input):
+        return {"texts": list(input)}
+    raise TypeError("input must be a file path (or a list of str lines)")
+
+
+def _train(native_call, kwargs, supervised):
+    verbose = kwargs.pop("verbose")
+    input = kwargs.pop("input")
+    if not isinstance(verbose, int) or verbose < 0:
+        raise ValueError(f"verbose: must be a non-negative integer, got {verbose!r}")
+    try:
+        settings = to_settings(kwargs, supervised)
+        return native_call(
+            settings,
+            pipeline=_native.Pipeline.whitespace(),
+            verbose=min(verbose, 255),
+            **_input(input),
+        )
+    except ValueError as error:
+        raise name_parameter(error) from None
+
+
+def train_supervised(
+    input,
+    lr=0.1,
+    dim=100,
+    ws=5,
+    epoch=5,
+    minCount=1,
+    minCountLabel=0,
+    minn=0,
+    maxn=0,
+    neg=5,
+    wordNgrams=1,
+    loss="softmax",
+    bucket=2000000,
+    thread=None,
+    lrUpdateRate=100,
+    t=1e-4,
+    label="__label__",
+    verbose=2,
+    pretrainedVectors="",
+    seed=0,
+    autotuneValidationFile="",
+    autotuneMetric="f1",
+    autotunePredictions=1,
+    autotuneDuration=300,
+    autotuneModelSize="",
+):
+    """Trains a text classifier on ``__label__``-tagged lines (fastText's defaults)."""
+    kwargs = dict(locals())
+    if kwargs["thread"] is None:
+        kwargs["thread"] = default_threads()
+    args = {"label": label}
+    return _FastText(_train(_native.train_classifier, kwargs, supervised=True), args)
+
+
+def train_unsupervised(
+    input,
+    model="skipgram",
+    lr=0.05,
+    dim=100,
+    ws=5,
+    epoch=5,
+    minCount=5,
+    minCountLabel=0,
+    minn=3,
+    maxn=6,
+    neg=5,
+    wordNgrams=1,
+    loss="ns",
+    bucket=2000000,
+    thread=None,
+    lrUpdateRate=100,
+    t=1e-4,
+    label="__label__",
+    verbose=2,
+    pretrainedVectors="",
+    seed=0,
+):
+    """Trains word vectors (``model``: ``"skipgram"`` or ``"cbow"``) with fastText's defaults."""
+    kwargs = dict(locals())
+    mode = kwargs.pop("model")
+    if mode not in ("skipgram", "cbow", "batch_skipgram"):
+        raise ValueError(f"model: must be 'skipgram' or 'cbow', got {mode!r}")
+    if kwargs["thread"] is None:
+        kwargs["thread"] = default_threads()
+
+    def native(settings, **rest):
+        return _native.train_vectors(mode, settings, **rest)
+
+    return _FastText(_train(native, kwargs, supervised=False), {"label": label})
+

@@ -1,0 +1,175 @@
+//! A text classifier: prediction, tests, sentence and word vectors, saving.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use numpy::{IntoPyArray, PyArray1};
+use pyo3::prelude::*;
+
+use crate::errors::to_py;
+use crate::vectors::WordVectors;
+
+/// A text classifier (fastText `supervised`).
+#[pyclass(module = "blazetext._native", frozen)]
+pub(crate) struct Classifier {
+    inner: Arc<blazetext::Classifier>,
+    /// The input vectors, read from the model file on first use (word vectors of a classifier).
+    input: OnceLock<Py<WordVectors>>,
+    /// Holds the files of a classifier trained in memory once its input vectors are needed.
+    spool: OnceLock<tempfile::TempDir>,
+}
+
+impl Classifier {
+    pub(crate) fn new(inner: blazetext::Classifier) -> Classifier {
+        Classifier {
+            inner: Arc::new(inner),
+            input: OnceLock::new(),
+            spool: OnceLock::new(),
+        }
+    }
+
+    /// The model file: where it was loaded from, or a temporary copy of a model trained here.
+    fn file(&self) -> PyResult<PathBuf> {
+        let path = self.inner.path();
+        if !path.as_os_str().is_empty() {
+            return Ok(path.to_path_buf());
+        }
+        if self.spool.get().is_none() {
+            let dir = tempfile::tempdir()
+                .map_err(|e| to_py(blazetext::Error::io(std::env::temp_dir(), e)))?;
+            self.inner.save(dir.path().join("model")).map_err(to_py)?;
+            let _ = self.spool.set(dir);
+        }
+        Ok(self
+            .spool
+            .get()
+            .expect("set above")
+            .path()
+            .join("model.bin"))
+    }
+}
+
+#[pymethods]
+impl Classifier {
+    /// The labels, prefix included, most frequent first.
+    #[getter]
+    fn labels(&self) -> Vec<String> {
+        self.inner.labels()
+    }
+
+    /// The hidden layer's dimension.
+    #[getter]
+    fn dim(&self) -> usize {
+        self.inner.dim()
+    }
+
+    /// True for one-vs-all (multi-label) models.
+    #[getter]
+    fn is_multi_label(&self) -> bool {
+        self.inner.is_multi_label()
+    }
+
+    /// The file the classifier was loaded from, or None.
+    #[getter]
+    fn path(&self) -> Option<PathBuf> {
+        let path = self.inner.path();
+        (!path.as_os_str().is_empty()).then(|| path.to_path_buf())
+    }
+
+    /// For each text, its `k` best labels (`-1`: all) with probability ≥ `threshold` and their
+    /// probabilities, most probable first. Runs in parallel without the GIL.
+    #[pyo3(signature = (texts, k=1, threshold=0.0))]
+    fn predict(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        k: i64,
+        threshold: f32,
+    ) -> PyResult<Vec<(Vec<String>, Vec<f32>)>> {
+        let answers = py
+            .detach(|| self.inner.predict_batch(&texts, k, threshold))
+            .map_err(to_py)?;
+        Ok(answers
+            .into_iter()
+            .map(|predictions| {
+                predictions
+                    .into_iter()
+                    .map(|p| (p.label, p.probability))
+                    .unzip()
+            })
+            .collect())
+    }
+
+    /// The text's vector as the model sees it (average of its input rows).
+    fn sentence_vector<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+    ) -> PyResult<Bound<'py, PyArray1<f32>>> {
+        Ok(self
+            .inner
+            .sentence_vector(text)
+            .map_err(to_py)?
+            .into_pyarray(py))
+    }
+
+    /// fastText's `test`: (N, precision@k, recall@k) on a labelled file.
+    #[pyo3(signature = (path, k=1, threshold=0.0))]
+    fn test(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        k: i64,
+        threshold: f32,
+    ) -> PyResult<(u64, f64, f64)> {
+        let report = py
+            .detach(|| self.inner.test(&path, k, threshold))
+            .map_err(to_py)?;
+        Ok((report.examples, report.precision, report.recall))
+    }
+
+    /// Per-label (precision, recall, f1, support) on a labelled file, scikit-learn's
+    /// definitions (0 where a ratio has no denominator).
+    #[pyo3(signature = (path, k=1, threshold=0.0))]
+    fn test_label(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        k: i64,
+        threshold: f32,
+    ) -> PyResult<Vec<(String, f64, f64, f64, u64)>> {
+        let report = py
+            .detach(|| self.inner.report(&path, Some(k), Some(threshold)))
+            .map_err(to_py)?;
+        Ok(report
+            .labels
+            .into_iter()
+            .filter(|row| row.known)
+            .map(|row| (row.label, row.precision, row.recall, row.f1, row.support))
+            .collect())
+    }
+
+    /// The input vectors (word vectors, n-grams through subwords) as a `WordVectors`.
+    fn input_vectors(&self, py: Python<'_>) -> PyResult<Py<WordVectors>> {
+        if let Some(vectors) = self.input.get() {
+            return Ok(vectors.clone_ref(py));
+        }
+        let file = self.file()?;
+        let vectors = py
+            .detach(|| blazetext::WordVectors::load(&file))
+            .map_err(to_py)?;
+        let vectors = Py::new(py, WordVectors::new(vectors, self.path()))?;
+        let _ = self.input.set(vectors.clone_ref(py));
+        Ok(vectors)
+    }
+
+    /// Writes `<prefix>.bin` (fastText's format) and `<prefix>.json` (the text pipeline);
+    /// returns their paths.
+    fn save(&self, py: Python<'_>, prefix: PathBuf) -> PyResult<Vec<PathBuf>> {
+        py.detach(|| self.inner.save(&prefix)).map_err(to_py)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("{:?}", self.inner)
+    }
+}
