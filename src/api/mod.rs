@@ -32,6 +32,8 @@ pub use crate::io::ModelKind;
 /// Any model blazetext reads, opened by [`Model::load`].
 #[derive(Debug)]
 #[non_exhaustive]
+// One value per loaded file, moved out at once by `into_*`: the variants' sizes cost nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Model {
     /// Word vectors: a fastText `.bin` from `cbow`/`skipgram`, or a word2vec file.
     WordVectors(WordVectors),

@@ -6,14 +6,12 @@ use std::path::PathBuf;
 
 use super::events::Terminal;
 use super::pipeline_args::PipelineArgs;
-use super::GlobalArgs;
+use super::{signals, GlobalArgs};
 use crate::log;
-use blazetext::events::Reporter;
-use blazetext::hyperparams::Hyperparameters;
-use blazetext::model::{LossKind, Mode, RunOptions, TrainConfig};
-use blazetext::text::Pipeline;
-use blazetext::CancelFlag;
-use blazetext::{embed, Error, Result};
+use blazetext::{
+    ClassifierTrainer, Error, Hyperparameters, LossKind, Mode, Pipeline, Result, TrainConfig,
+    TrainingData, VectorTrainer,
+};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -231,15 +229,20 @@ impl Args {
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     let mut config = args.to_config(global.threads)?;
-    let terminal = Terminal::new(global);
-    let run = RunOptions {
-        output: strip_model_extension(&args.output),
-        reporter: Reporter::new(Some(terminal.hook()), CancelFlag::new()),
-    };
+    let output = strip_model_extension(&args.output);
     let pipeline = args.pipeline.to_pipeline(Pipeline::default())?;
     config.label_prefix = pipeline.label_prefix.clone();
+    let terminal = Terminal::new(global);
+    let data = TrainingData::files(args.inputs.iter().cloned());
     if config.mode == Mode::Supervised {
-        let report = blazetext::classify::train(&args.inputs, &pipeline, &config, &run)?;
+        blazetext::Classifier::check_output_prefix(&output)?;
+        let (model, mut report) = ClassifierTrainer::new(config)
+            .pipeline(pipeline)
+            .on_event(terminal.hook())
+            .cancel_flag(signals::cancel_on_interrupt())
+            .train(&data)?;
+        report.files = model.save(&output)?;
+        drop(terminal);
         if global.json {
             let mut line =
                 serde_json::to_value(&report).map_err(|e| Error::config(e.to_string()))?;
@@ -259,11 +262,18 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
             "--validation, --class-weight and --pretrained-vectors are for --mode supervised",
         ));
     }
-    let report = embed::train(&args.inputs, &pipeline, &config, &run)?;
+    blazetext::WordVectors::check_output_prefix(&output)?;
+    let (vectors, report) = VectorTrainer::new(config)
+        .pipeline(pipeline)
+        .on_event(terminal.hook())
+        .cancel_flag(signals::cancel_on_interrupt())
+        .train(&data)?;
+    let files = vectors.save(&output)?;
+    drop(terminal);
     if global.json {
         let line = serde_json::json!({
             "event": "summary",
-            "mode": config.mode.name(),
+            "mode": report.mode.name(),
             "words": report.words,
             "types": report.types,
             "tokens": report.summary.tokens,
@@ -271,12 +281,12 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
             "words_per_sec": report.summary.words_per_sec,
             "words_per_sec_per_thread": report.summary.words_per_sec_per_thread,
             "loss": report.summary.loss,
-            "evaluation": report.evaluation,
-            "files": report.files,
+            "evaluation": report.evaluation.to_json(),
+            "files": files,
         });
         println!("{line}");
     } else {
-        for f in &report.files {
+        for f in &files {
             log::info(format!("wrote {}", f.display()));
         }
     }

@@ -1,0 +1,29 @@
+//! Train a topic model on the shipped sample documents, print each topic's top words, and infer
+//! the topic weights of new texts.
+//!
+//!   cargo run --release --example topics
+
+use blazetext::{Pipeline, TopicConfig, TopicTrainer, TrainingData};
+
+fn main() -> blazetext::Result<()> {
+    let mut config = TopicConfig::default();
+    config.num_topics = 6;
+    let (model, _report) = TopicTrainer::new(config)
+        .pipeline(Pipeline::topics_default())
+        .train(&TrainingData::files(["corpora/sample-docs.txt"]))?;
+
+    for (topic, words) in model.top_words(8, None)?.iter().enumerate() {
+        let listed: Vec<&str> = words.iter().map(|w| w.word.as_str()).collect();
+        println!("topic {topic}: {}", listed.join(" "));
+    }
+
+    let texts = [
+        "the team won the match after a late goal",
+        "bake the bread in a hot oven with butter",
+    ];
+    for (text, weights) in texts.iter().zip(model.infer(&texts)?) {
+        let rounded: Vec<String> = weights.iter().map(|w| format!("{w:.2}")).collect();
+        println!("{text:?}: {{\"topic_weights\": [{}]}}", rounded.join(", "));
+    }
+    Ok(())
+}
