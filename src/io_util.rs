@@ -133,11 +133,6 @@ impl AtomicFileSet {
         self.files.push(file);
     }
 
-    /// The final names of the files in the set, in the order they were added.
-    pub fn paths(&self) -> impl Iterator<Item = &Path> {
-        self.files.iter().map(AtomicFile::path)
-    }
-
     /// Syncs every temporary file, then renames each into place and syncs their folders.
     ///
     /// Renames within one folder practically never fail once the files are written; if one
@@ -295,7 +290,6 @@ mod tests {
             file.write_all(text.as_bytes()).unwrap();
             set.push(file);
         }
-        assert_eq!(set.paths().collect::<Vec<_>>(), [a.as_path(), b.as_path()]);
         set.commit().unwrap();
         assert_eq!(std::fs::read(&a).unwrap(), b"new a");
         assert_eq!(std::fs::read(&b).unwrap(), b"new b");
