@@ -4,7 +4,7 @@ The functions, keyword names, defaults, methods and return shapes are fastText's
 answers differ on purpose:
 
 * ``test_label`` gives 0.0 (not NaN) where a ratio has no denominator, and an F1 score within
-  [0, 1]; probabilities never exceed 1.
+  [0, 1]; probabilities never exceed 1 (fastText adds 1e-5 to each one).
 * ``lrUpdateRate`` is accepted and checked, but the learning rate decays continuously.
 * ``get_words(include_freq=True)``, ``get_input_matrix``, ``get_output_matrix``,
   ``get_subwords``, ``get_subword_id``, ``get_input_vector``, ``quantize``, ``set_matrices`` and

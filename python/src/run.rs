@@ -5,6 +5,7 @@
 //! hook, which runs on the library's worker threads.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
@@ -24,7 +25,8 @@ pub(crate) fn cancellable<T: Send>(
     work: impl FnOnce(EventHook, CancelFlag) -> blazetext::Result<T> + Send,
 ) -> PyResult<T> {
     let flag = CancelFlag::new();
-    let hook = hook(verbose);
+    let mid_line = Arc::new(AtomicBool::new(false));
+    let hook = hook(verbose, Arc::clone(&mid_line));
     std::thread::scope(|scope| {
         let (done, mut finished) = mpsc::channel();
         let worker_flag = flag.clone();
@@ -52,7 +54,7 @@ pub(crate) fn cancellable<T: Send>(
                 }
             }
         };
-        if verbose >= 2 && std::io::stderr().is_terminal() {
+        if mid_line.load(Ordering::Relaxed) {
             eprintln!();
         }
         match (result, interrupt) {
@@ -66,15 +68,29 @@ pub(crate) fn cancellable<T: Send>(
 }
 
 /// fastText's `verbose`: 0 silent, 1 warnings, 2 also facts and the progress line (on a
-/// terminal).
-fn hook(verbose: u8) -> EventHook {
+/// terminal). `mid_line` is set while the progress line waits for its line break.
+fn hook(verbose: u8, mid_line: Arc<AtomicBool>) -> EventHook {
     let terminal = std::io::stderr().is_terminal();
     Arc::new(move |event: &Event| {
         let mut err = std::io::stderr().lock();
+        let shown = match event {
+            Event::Warning(_) => verbose >= 1,
+            Event::Info(_) => verbose >= 2,
+            Event::Progress(_) => verbose >= 2 && terminal,
+            _ => false,
+        };
+        if !shown {
+            return;
+        }
+        if matches!(event, Event::Progress(_)) {
+            mid_line.store(true, Ordering::Relaxed);
+        } else if mid_line.swap(false, Ordering::Relaxed) {
+            let _ = writeln!(err);
+        }
         let _ = match event {
-            Event::Warning(message) if verbose >= 1 => writeln!(err, "Warning: {message}"),
-            Event::Info(message) if verbose >= 2 => writeln!(err, "{message}"),
-            Event::Progress(p) if verbose >= 2 && terminal => {
+            Event::Warning(message) => writeln!(err, "Warning: {message}"),
+            Event::Info(message) => writeln!(err, "{message}"),
+            Event::Progress(p) => {
                 let eta = p.eta_seconds.max(0.0) as u64;
                 write!(
                     err,

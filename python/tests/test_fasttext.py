@@ -160,3 +160,35 @@ def test_wrong_model_kind(vectors, tmp_path):
     vectors.save_model(str(tmp_path / "v.bin"))
     with pytest.raises(blazetext.BlazeTextError):
         fasttext.load_model(str(tmp_path / "v.bin")).test("x")
+
+
+def test_topic_model_is_not_a_fasttext_model(tmp_path, corpora):
+    import json
+
+    from blazetext import _native
+
+    topics = _native.train_topics(
+        json.dumps({"num_topics": 2, "epochs": 1}),
+        texts=corpora.joinpath("sample-docs.txt").read_text(encoding="utf-8").splitlines()[:50],
+        threads=1,
+        verbose=0,
+    )
+    topics.save(str(tmp_path / "topics.model"))
+    with pytest.raises(blazetext.ModelError, match="topic model"):
+        fasttext.load_model(str(tmp_path / "topics.model"))
+
+
+def test_searches_bad_input(vectors, classifier):
+    with pytest.raises(ValueError):
+        vectors.get_nearest_neighbors("guitar", k=0)
+    with pytest.raises(TypeError):
+        vectors.get_nearest_neighbors(None)
+    with pytest.raises(blazetext.BlazeTextError):
+        classifier.get_nearest_neighbors("cake")
+
+
+def test_not_yet_available(classifier):
+    with pytest.raises(NotImplementedError):
+        classifier.get_input_matrix()
+    with pytest.raises(NotImplementedError):
+        classifier.get_words(include_freq=True)
