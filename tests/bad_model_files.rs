@@ -359,3 +359,38 @@ fn the_binary_exits_1_naming_the_file_and_writes_nothing() {
         assert!(!output.exists(), "convert wrote {}", output.display());
     }
 }
+
+#[test]
+fn options_that_do_not_fit_the_bin_format_are_refused_before_training() {
+    // 2^32 buckets used to be stored as 0 in the .bin: subwords silently off.
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "train.txt",
+        b"__label__a hello world\n__label__b goodbye world\n",
+    );
+    let prefix = dir.path().join("model");
+    for mode in ["supervised", "skipgram"] {
+        Command::cargo_bin("blazetext")
+            .unwrap()
+            .args([
+                "train",
+                "--mode",
+                mode,
+                "--subwords",
+                "--buckets",
+                "4294967296",
+                "-q",
+            ])
+            .arg("-o")
+            .arg(&prefix)
+            .arg(&input)
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("--buckets 4294967296")
+                    .and(predicate::str::contains("at most 2147483647")),
+            );
+        assert!(!dir.path().join("model.bin").exists());
+    }
+}
