@@ -9,6 +9,9 @@ use pyo3::prelude::*;
 use crate::errors::to_py;
 use crate::vectors::WordVectors;
 
+/// One label's `(label, precision, recall, f1, support)`.
+type LabelFigures = (String, f64, f64, f64, u64);
+
 /// A text classifier (fastText `supervised`).
 #[pyclass(module = "blazetext._native", frozen)]
 pub(crate) struct Classifier {
@@ -137,7 +140,7 @@ impl Classifier {
         path: PathBuf,
         k: i64,
         threshold: f32,
-    ) -> PyResult<Vec<(String, f64, f64, f64, u64)>> {
+    ) -> PyResult<Vec<LabelFigures>> {
         let report = py
             .detach(|| self.inner.report(&path, Some(k), Some(threshold)))
             .map_err(to_py)?;
