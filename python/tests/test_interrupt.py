@@ -8,8 +8,8 @@ import time
 SCRIPT = r"""
 import sys
 import blazetext.fasttext as fasttext
-print("ready", flush=True)
 try:
+    print("ready", flush=True)
     fasttext.train_unsupervised(sys.argv[1], epoch=100000, dim=50, thread=1, verbose=0)
 except KeyboardInterrupt:
     print("interrupted", flush=True)
