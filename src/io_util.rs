@@ -44,11 +44,6 @@ impl AtomicFile {
         })
     }
 
-    /// The final name the file gets on commit.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Truncates or extends the file (after seeking past a final run of zeros, see
     /// `io::fasttext::write_f32s`).
     pub fn set_len(&self, len: u64) -> std::io::Result<()> {
