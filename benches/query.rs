@@ -5,14 +5,14 @@
 
 use std::sync::LazyLock;
 
-use blazetext::matrix::Matrix;
-use blazetext::query::{AnalogyMethod, Index};
+use blazetext::format::Matrix;
+use blazetext::{AnalogyMethod, WordVectors};
 
 const WORDS: usize = 1_000_000;
 const DIM: usize = 100;
 
 /// A deterministic random index (xorshift), built once for all benchmarks.
-static INDEX: LazyLock<Index> = LazyLock::new(|| {
+static VECTORS: LazyLock<WordVectors> = LazyLock::new(|| {
     let mut s = 0x9E37_79B9_7F4A_7C15u64;
     let data = (0..WORDS * DIM)
         .map(|_| {
@@ -23,25 +23,25 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
         })
         .collect();
     let words = (0..WORDS).map(|i| format!("w{i}")).collect();
-    Index::from_vectors(words, Matrix::from_vec(WORDS, DIM, data))
+    let vectors = WordVectors::from_vectors(words, Matrix::from_vec(WORDS, DIM, data))
+        .expect("one vector per word");
+    // The first query builds the search index; build it before timing.
+    vectors.nearest("w0", 1).expect("w0 is in the vocabulary");
+    vectors
 });
 
 fn main() {
-    LazyLock::force(&INDEX);
+    LazyLock::force(&VECTORS);
     divan::main();
 }
 
 #[divan::bench(sample_count = 30)]
 fn nearest_k10_1m_dim100() -> usize {
-    let ix = &*INDEX;
-    let q = divan::black_box(ix.unit_vector(42).to_vec());
-    ix.nearest(&q, 10, &[42], usize::MAX).len()
+    VECTORS.nearest(divan::black_box("w42"), 10).unwrap().len()
 }
 
 #[divan::bench(sample_count = 30, args = [AnalogyMethod::CosAdd, AnalogyMethod::CosMul])]
 fn analogy_k10_1m_dim100(method: AnalogyMethod) -> usize {
-    let ix = &*INDEX;
-    let v = |i| divan::black_box(ix.unit_vector(i).to_vec());
-    ix.analogy(method, &v(1), &v(2), &v(3), 10, &[1, 2, 3], usize::MAX)
-        .len()
+    let [a, b, c] = divan::black_box(["w1", "w2", "w3"]);
+    VECTORS.analogy(a, b, c, 10, method).unwrap().len()
 }

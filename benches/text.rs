@@ -1,10 +1,9 @@
 //! Micro-benchmarks of the text pipeline: the default tokenizer on ASCII and mixed-script text,
-//! and stemming with and without the per-thread cache.
+//! and stemming through the pipeline (with its per-thread cache) against the bare stemmer.
 //!
 //!   cargo bench --bench text
 
-use blazetext::text::stem::CachedStemmer;
-use blazetext::text::{Pipeline, StopWords};
+use blazetext::{Pipeline, StopWords};
 use divan::counter::BytesCount;
 use divan::Bencher;
 
@@ -67,12 +66,14 @@ fn words() -> Vec<&'static str> {
 #[divan::bench]
 fn stem_with_cache(bencher: Bencher) {
     let words = words();
-    let mut stemmer = CachedStemmer::new("english").unwrap();
+    let pipeline = Pipeline::whitespace().with_stemmer("english").unwrap();
+    let mut processor = pipeline.processor().unwrap();
     bencher.bench_local(|| {
-        words
-            .iter()
-            .map(|w| stemmer.stem(w).map_or(0, str::len))
-            .sum::<usize>()
+        let mut n = 0usize;
+        for w in &words {
+            processor.for_each_token(w, |t| n += t.len());
+        }
+        n
     });
 }
 

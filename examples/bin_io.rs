@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use blazetext::io::{DictEntry, FastTextArgs, FastTextFile};
-use blazetext::matrix::Matrix;
+use blazetext::format::Matrix;
+use blazetext::format::{DictEntry, FastTextArgs, FastTextFile};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

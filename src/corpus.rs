@@ -54,8 +54,6 @@ pub struct Chunk {
     pub source: Arc<PathBuf>,
     /// 1-based number of the chunk's first line within its input.
     pub first_line: u64,
-    /// Offset of the chunk's first byte within its (decompressed) input.
-    pub byte_offset: u64,
     pub text: String,
 }
 
@@ -470,7 +468,6 @@ fn read_chunks(
         let chunk = Chunk {
             source: Arc::clone(&path),
             first_line: line_no,
-            byte_offset: offset,
             text,
         };
         line_no += lines;

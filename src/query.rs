@@ -127,10 +127,6 @@ impl Index {
         self.words.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-
     pub fn dim(&self) -> usize {
         self.unit.cols()
     }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use blazetext::classify::metrics::{Report, Tally};
+use blazetext::{Report, Tally};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 

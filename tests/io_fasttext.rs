@@ -7,10 +7,10 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use blazetext::io::{
-    fasttext::VERSION, word2vec, FastTextArgs, FastTextFile, Loss, ModelName, WordVectorModel,
+use blazetext::format::{
+    self as word2vec, FastTextArgs, FastTextFile, Loss, Matrix, ModelName, VERSION,
 };
-use blazetext::matrix::Matrix;
+use blazetext::WordVectors;
 
 use common::{
     entries, fasttext_cli, floats, lcg, stdout, synthetic_skipgram, temp_dir, vector_rows,
@@ -238,7 +238,7 @@ fn assert_close(a: &[f32], b: &[f32], what: &str) {
 
 const QUERY_WORDS: [&str; 7] = ["the", "naïve", "日本", "ça", "naïveté", "東京都", "xyzzy"];
 
-fn check_word_vectors(fasttext: &str, bin: &Path, model: &WordVectorModel) {
+fn check_word_vectors(fasttext: &str, bin: &Path, model: &WordVectors) {
     let out = fasttext_on(
         fasttext,
         "print-word-vectors",
@@ -280,15 +280,15 @@ fn fasttext_bin_loads_with_identical_vectors() {
     file.write(&again).unwrap();
     assert_eq!(std::fs::read(&bin).unwrap(), std::fs::read(&again).unwrap());
 
-    let model = WordVectorModel::load(&bin).unwrap();
+    let model = WordVectors::load(&bin).unwrap();
     // In-vocabulary and out-of-vocabulary (subword-only) words, ASCII and not.
     check_word_vectors(fasttext, &bin, &model);
 
     // The .vec fastText wrote holds the same vectors as our vocabulary vectors.
     let vec = word2vec::read_text(&prefix.with_extension("vec")).unwrap();
-    let ours = model.vocab_vectors();
+    let ours = model.vectors();
     for (i, w) in vec.words.iter().enumerate() {
-        let id = model.word_id(w).unwrap() as usize;
+        let id = model.word_id(w).unwrap();
         assert_close(ours.row(id), vec.vectors.row(i), w);
     }
 
@@ -302,7 +302,7 @@ fn fasttext_bin_loads_with_identical_vectors() {
         &lines.join("\n"),
     );
     for (line, v) in lines.iter().zip(vector_rows(&out, false)) {
-        assert_close(&model.sentence_vector(line.split_whitespace()), &v, line);
+        assert_close(&model.sentence_vector(line).unwrap(), &v, line);
     }
 }
 
@@ -315,7 +315,7 @@ fn blazetext_bin_is_read_by_fasttext() {
     let bin = dir.path().join("ours.bin");
     let file = synthetic_skipgram();
     file.write(&bin).unwrap();
-    let model = WordVectorModel::from_fasttext(file);
+    let model = WordVectors::load(&bin).unwrap();
     check_word_vectors(fasttext, &bin, &model);
 }
 
@@ -355,10 +355,10 @@ fn supervised_bin_rewritten_by_blazetext_predicts_like_fasttext() {
     assert_eq!(predict(&bin), predict(&ours));
 
     // Sentence vectors of a supervised model: rows of words, n-grams, word n-grams and </s>.
-    let model = WordVectorModel::load(&bin).unwrap();
+    let model = WordVectors::load(&bin).unwrap();
     let out = fasttext_on(fasttext, "print-sentence-vectors", &bin, &[], test_lines);
     for (line, v) in test_lines.lines().zip(vector_rows(&out, false)) {
-        assert_close(&model.sentence_vector(line.split_whitespace()), &v, line);
+        assert_close(&model.sentence_vector(line).unwrap(), &v, line);
     }
 
     // A quantized model (.ftz) is refused with a clear message.

@@ -7,7 +7,8 @@ mod common;
 
 use std::ffi::OsStr;
 
-use blazetext::io::{word2vec, WordVectorModel};
+use blazetext::format as word2vec;
+use blazetext::WordVectors;
 
 const SCRIPT: &str = r#"
 import json, sys
@@ -42,8 +43,8 @@ fn gensim_reads_bin_vec_and_word2vec_binary() {
     let d = dir.path();
     let (bin, vec, w2v) = (d.join("m.bin"), d.join("m.vec"), d.join("m.w2v"));
     common::synthetic_skipgram().write(&bin).unwrap();
-    let ours = WordVectorModel::load(&bin).unwrap();
-    let vectors = ours.vocab_vectors();
+    let ours = WordVectors::load(&bin).unwrap();
+    let vectors = ours.vectors();
     word2vec::write_text(&vec, ours.words(), &vectors).unwrap();
     word2vec::write_binary(&w2v, ours.words(), &vectors).unwrap();
 

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 use assert_cmd::Command;
-use blazetext::io::{word2vec, DictEntry, FastTextArgs, FastTextFile, Loss, ModelName};
-use blazetext::matrix::Matrix;
+use blazetext::format::{
+    self as word2vec, DictEntry, FastTextArgs, FastTextFile, Loss, Matrix, ModelName,
+};
 
 use common::{blazetext, fails, first_words, stdout, stdout_json, temp_dir, write};
 
@@ -238,8 +239,8 @@ fn convert_bin_to_vec_and_w2v_binary() {
     );
     let text = word2vec::read_text(&vec).unwrap();
     assert_eq!(text, word2vec::read_binary(&w2v).unwrap());
-    let model = blazetext::io::WordVectorModel::load(&bin).unwrap();
-    assert_eq!(text.vectors, model.vocab_vectors());
+    let model = blazetext::WordVectors::load(&bin).unwrap();
+    assert_eq!(text.vectors, model.vectors());
     fails(
         query("convert", &vec).arg(dir.path().join("out.unknown")),
         2,
@@ -273,9 +274,11 @@ fn queries_go_through_the_manifest_pipeline() {
         1,
         &["`King` is not in the vocabulary"],
     );
-    let mut manifest = blazetext::io::Manifest::new(blazetext::io::ModelKind::Embeddings);
-    manifest.pipeline = Some(blazetext::text::Pipeline::default());
-    manifest.save(&dir.path().join("toy.json")).unwrap();
+    let manifest = serde_json::json!({
+        "format": "blazetext-manifest", "version": 1, "kind": "embeddings",
+        "pipeline": blazetext::Pipeline::default(),
+    });
+    std::fs::write(dir.path().join("toy.json"), manifest.to_string()).unwrap();
     let out = stdout(query("nn", &model).args(["King", "-k", "1", "-q"]));
     assert_eq!(first_words(&out), ["kings"]);
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use blazetext::text::Pipeline;
+use blazetext::Pipeline;
 use proptest::prelude::*;
 use tokenizers::normalizers::{Lowercase, NFKC};
 use tokenizers::pre_tokenizers::{punctuation::Punctuation, whitespace::Whitespace};

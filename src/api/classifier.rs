@@ -12,7 +12,7 @@ use crate::text::Processor;
 use crate::Result;
 
 pub use crate::classify::metrics::{
-    format_significant, Average, ConfusionMatrix, LabelCounts, LabelRow, Report, TestReport,
+    format_significant, Average, ConfusionMatrix, LabelCounts, LabelRow, Report, Tally, TestReport,
     UnseenLabels,
 };
 pub use crate::classify::predict::PredictionFormat;

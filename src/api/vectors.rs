@@ -84,6 +84,36 @@ impl WordVectors {
         WordVectors::from_model(WordVectorModel::load(path.as_ref())?)
     }
 
+    /// Word vectors made elsewhere and held in memory: row `i` of `vectors` is the vector of
+    /// `words[i]`. They have no subwords, and queries are taken as they are (fastText's
+    /// whitespace split), as for a word2vec file.
+    ///
+    /// ```
+    /// use blazetext::{format::Matrix, WordVectors};
+    /// let words = vec!["cat".to_string(), "dog".to_string(), "car".to_string()];
+    /// let rows = vec![1.0, 0.1, 0.9, 0.2, 0.0, 1.0];
+    /// let vectors = WordVectors::from_vectors(words, Matrix::from_vec(3, 2, rows))?;
+    /// assert_eq!(vectors.nearest("cat", 1)?[0].word, "dog");
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    pub fn from_vectors(words: Vec<String>, vectors: crate::format::Matrix) -> Result<WordVectors> {
+        if words.len() != vectors.rows() {
+            return Err(Error::config(format!(
+                "{} words but {} vectors; give one vector (matrix row) per word",
+                words.len(),
+                vectors.rows()
+            )));
+        }
+        if words.is_empty() || vectors.cols() == 0 {
+            return Err(Error::config(
+                "no words or vectors of dimension 0; give at least one word and a vector per word",
+            ));
+        }
+        WordVectors::from_model(WordVectorModel::from_word_vectors(
+            crate::io::word2vec::WordVectors { words, vectors },
+        ))
+    }
+
     pub(crate) fn from_model(model: WordVectorModel) -> Result<WordVectors> {
         Ok(WordVectors {
             processor: model.processor()?,
@@ -346,6 +376,13 @@ impl WordVectors {
     /// caller can fail before a long training run rather than after it.
     pub fn check_output_prefix(prefix: impl AsRef<Path>) -> Result<()> {
         check_output_prefix(prefix.as_ref())
+    }
+
+    /// The vector of every vocabulary word, row `i` for `words()[i]`, as the `.vec` file holds
+    /// them (with subwords, a word's vector is the average of its own and its n-gram rows): what
+    /// gensim calls `KeyedVectors.vectors`.
+    pub fn vectors(&self) -> crate::format::Matrix {
+        self.model.vocab_vectors()
     }
 
     /// Writes the vocabulary's vectors as word2vec text (`.vec`: a `<count> <dim>` header,

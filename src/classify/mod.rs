@@ -11,5 +11,4 @@ pub mod predict;
 pub mod split;
 pub mod train;
 
-pub use model::Classifier;
-pub use train::{train, ClassifierTrainReport};
+pub use train::train;

@@ -16,7 +16,7 @@ use crate::eval::Lookup;
 use crate::query::{AnalogyMethod, Index};
 use crate::{Error, Result};
 
-/// How [`evaluate_analogies`] searches and matches words.
+/// How [`WordVectors::evaluate_analogies`](crate::WordVectors::evaluate_analogies) searches and matches words.
 #[derive(Debug, Clone, Copy)]
 pub struct AnalogyOptions {
     /// Search (and accept in questions) only the first this many words; word2vec uses 30000.

@@ -7,7 +7,7 @@ pub mod similarity;
 use hashbrown::HashMap;
 
 pub use analogies::{evaluate_analogies, AnalogyOptions, AnalogyReport};
-pub use similarity::{evaluate_similarity, pearson, spearman, SimilarityOptions, SimilarityReport};
+pub use similarity::{evaluate_similarity, SimilarityOptions, SimilarityReport};
 
 /// Looks words up among the first `limit` index rows, optionally ignoring case. With case
 /// folding, a folded form maps to its most frequent spelling (the lowest row), as gensim and

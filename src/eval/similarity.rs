@@ -14,7 +14,7 @@ use crate::eval::Lookup;
 use crate::io::WordVectorModel;
 use crate::{Error, Result};
 
-/// How [`evaluate_similarity`] matches words.
+/// How [`WordVectors::evaluate_similarity`](crate::WordVectors::evaluate_similarity) matches words.
 #[derive(Debug, Clone, Copy)]
 pub struct SimilarityOptions {
     /// Compare words case-insensitively (the most frequent spelling wins).

@@ -28,17 +28,24 @@ const OLD_VERSION: i32 = 11;
 /// fastText's `loss_name`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Loss {
+    /// Hierarchical softmax over a Huffman tree (`-loss hs`).
     HierarchicalSoftmax = 1,
+    /// Negative sampling (`-loss ns`).
     NegativeSampling = 2,
+    /// Full softmax (`-loss softmax`).
     Softmax = 3,
+    /// Independent binary classifiers, one per label (`-loss ova`).
     OneVsAll = 4,
 }
 
 /// fastText's `model_name`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModelName {
+    /// Continuous bag of words.
     Cbow = 1,
+    /// Skip-gram.
     Skipgram = 2,
+    /// A classifier.
     Supervised = 3,
 }
 
@@ -46,17 +53,29 @@ pub enum ModelName {
 /// (n-gram lengths, bucket count, word n-grams) plus a few it only records.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FastTextArgs {
+    /// Vector dimension.
     pub dim: i32,
+    /// Context window size.
     pub ws: i32,
+    /// Training epochs.
     pub epoch: i32,
+    /// Minimum word count kept in the vocabulary.
     pub min_count: i32,
+    /// Negative samples per example.
     pub neg: i32,
+    /// Word n-gram length (1: words only).
     pub word_ngrams: i32,
+    /// The output layer.
     pub loss: Loss,
+    /// What the model is.
     pub model: ModelName,
+    /// Hash buckets for character and word n-grams (0: none).
     pub bucket: i32,
+    /// Shortest character n-gram (0 with maxn 0: no subwords).
     pub minn: i32,
+    /// Longest character n-gram.
     pub maxn: i32,
+    /// How often (in tokens) fastText updated the learning rate.
     pub lr_update_rate: i32,
     /// Sampling threshold.
     pub t: f64,
@@ -152,7 +171,9 @@ where
 /// One dictionary entry (word or label) with its corpus count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DictEntry {
+    /// The word or label.
     pub text: String,
+    /// How often it occurred in the training data.
     pub count: u64,
 }
 
@@ -163,6 +184,7 @@ pub struct DictEntry {
 /// models and `words.len()` rows otherwise, and both have `dim` columns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FastTextFile {
+    /// The header's training arguments.
     pub args: FastTextArgs,
     /// Words in dictionary order (fastText sorts by count, descending); row `i` of `input`.
     pub words: Vec<DictEntry>,
@@ -170,7 +192,9 @@ pub struct FastTextFile {
     pub labels: Vec<DictEntry>,
     /// Number of tokens the dictionary was built from.
     pub ntokens: u64,
+    /// Input rows: words, then hash buckets.
     pub input: Matrix,
+    /// Output rows: one per word (unsupervised) or per label (supervised).
     pub output: Matrix,
 }
 
@@ -328,7 +352,7 @@ impl FastTextFile {
     /// Reads everything but the input matrix, which stays on disk behind the returned handle
     /// (`input` is left with 0 rows): prediction needs only the rows of the words it sees, and
     /// a 2M-bucket matrix is 800 MB.
-    pub fn read_lazy(path: &Path) -> Result<(FastTextFile, InputOnDisk)> {
+    pub(crate) fn read_lazy(path: &Path) -> Result<(FastTextFile, InputOnDisk)> {
         FastTextFile::read_with(path, false, true)
     }
 
@@ -392,7 +416,7 @@ impl FastTextFile {
     /// Like [`write`](Self::write) but returns the written temporary file instead of renaming
     /// it, to commit it together with other files in an
     /// [`AtomicFileSet`](crate::io_util::AtomicFileSet).
-    pub fn stage(&self, path: &Path) -> Result<AtomicFile> {
+    pub(crate) fn stage(&self, path: &Path) -> Result<AtomicFile> {
         self.validate(path)?;
         super::stage(path, |w| {
             self.write_to(w)?;

@@ -26,8 +26,11 @@ pub const MAX_BYTES: u64 = 256 << 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelKind {
+    /// Word vectors (cbow, skipgram, batch_skipgram).
     Embeddings,
+    /// A text classifier (supervised).
     Classifier,
+    /// A neural topic model.
     Topics,
 }
 

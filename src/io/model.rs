@@ -212,11 +212,6 @@ impl WordVectorModel {
         self.subwords
     }
 
-    /// The manifest found next to the file (or made by training).
-    pub fn manifest(&self) -> Option<&Manifest> {
-        self.manifest.as_ref()
-    }
-
     /// Records evaluation figures in the manifest of a model trained in this process.
     pub fn set_evaluation(&mut self, evaluation: serde_json::Value) {
         if let Some(m) = &mut self.manifest {

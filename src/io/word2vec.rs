@@ -21,7 +21,9 @@ use crate::{Error, Result};
 /// Words and their vectors, row `i` of `vectors` belonging to `words[i]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WordVectors {
+    /// The words, in file order.
     pub words: Vec<String>,
+    /// One row per word.
     pub vectors: Matrix,
 }
 

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::loss::LossKind;
+use crate::io::fasttext::bin_field;
 use crate::{Error, Result};
 
 /// What `blazetext train --mode` trains.
@@ -25,6 +26,7 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// The name the CLI and the hyperparameters use (`batch_skipgram`).
     pub fn name(self) -> &'static str {
         match self {
             Mode::Cbow => "cbow",
@@ -38,42 +40,63 @@ impl Mode {
 /// Every hyperparameter of a training run. Field names follow BlazingText.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
+    /// What to train.
     pub mode: Mode,
+    /// Size of the word vectors (`--vector-dim`, fastText `-dim`).
     pub vector_dim: usize,
+    /// Context words on each side (`--window-size`, `-ws`).
     pub window_size: usize,
+    /// Negative samples per positive example (`--negative-samples`, `-neg`).
     pub negative_samples: usize,
     /// Subsampling threshold t: a word of frequency f is kept with probability √(t/f) + t/f.
     pub sampling_threshold: f64,
+    /// Drop words seen fewer times (`--min-count`, `-minCount`).
     pub min_count: u64,
     /// Minimum count of a label (supervised).
     pub min_count_label: u64,
+    /// Passes over the corpus.
     pub epochs: usize,
+    /// Initial learning rate, decayed linearly to 0.
     pub learning_rate: f32,
+    /// The output layer and its loss.
     pub loss: LossKind,
     /// Noise distribution exponent for negative sampling (word2vec 0.75; fastText uses 0.5).
     pub ns_exponent: f64,
     /// Character n-gram vectors (fastText subwords).
     pub subwords: bool,
+    /// Shortest character n-gram (`--min-char`, `-minn`).
     pub min_char: usize,
+    /// Longest character n-gram (`--max-char`, `-maxn`).
     pub max_char: usize,
     /// Hash buckets shared by character n-grams and word n-grams.
     pub buckets: usize,
+    /// Word n-gram length (1: words only).
     pub word_ngrams: usize,
     /// Context words per batch in batch_skipgram (BlazingText's `batch_size`).
     pub batch_size: usize,
+    /// Worker threads; clamped to [`MAX_THREADS`](crate::MAX_THREADS).
     pub threads: usize,
+    /// Random seed; with one thread the trained model is bit-identical run to run.
     pub seed: u64,
     // Supervised only; carried through for `classify::train`.
+    /// Tokens starting with this are labels (supervised).
     pub label_prefix: String,
+    /// Validation file scored after every epoch (supervised).
     pub validation: Option<PathBuf>,
+    /// Stop when the validation score stops improving and keep the best epoch.
     pub early_stopping: bool,
+    /// Epochs without improvement before early stopping.
     pub patience: usize,
+    /// Epochs always trained before early stopping may stop.
     pub min_epochs: usize,
     /// `balanced` or a file of `label weight` lines.
     pub class_weight: Option<String>,
+    /// Word vectors (`.vec` or `.bin`) that initialise the input rows (supervised).
     pub pretrained_vectors: Option<PathBuf>,
     // Unsupervised only: evaluation files run at the end of training.
+    /// Word-pair similarity file evaluated after training.
     pub eval_similarity: Option<PathBuf>,
+    /// Analogy questions file evaluated after training.
     pub eval_analogies: Option<PathBuf>,
 }
 
@@ -186,17 +209,18 @@ impl TrainConfig {
         if self.mode == Mode::BatchSkipgram && self.loss != LossKind::Ns {
             return bad("batch_skipgram shares negative samples, so it needs --loss ns".into());
         }
+        // The .bin args block stores these as 32-bit integers: refuse what would be truncated.
+        bin_field("--vector-dim", self.vector_dim)?;
+        bin_field("--window-size", self.window_size)?;
+        bin_field("--negative-samples", self.negative_samples)?;
+        bin_field("--epochs", self.epochs)?;
+        bin_field("--min-count", self.min_count)?;
+        bin_field("--buckets", self.buckets)?;
+        bin_field("--word-ngrams", self.word_ngrams)?;
+        bin_field("--min-char", self.min_char)?;
+        bin_field("--max-char", self.max_char)?;
         Ok(())
     }
-}
-
-/// Where a run writes and whom it tells.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// Output prefix: `<prefix>.bin`, `<prefix>.vec`, `<prefix>.json`.
-    pub output: PathBuf,
-    /// Receives the run's events and carries its cancel flag.
-    pub reporter: crate::events::Reporter,
 }
 
 #[cfg(test)]

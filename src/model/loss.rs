@@ -34,6 +34,7 @@ pub enum LossKind {
 }
 
 impl LossKind {
+    /// The name the CLI and the hyperparameters use (`ns`, `hs`, `softmax`, `ova`).
     pub fn name(self) -> &'static str {
         match self {
             LossKind::Ns => "ns",

@@ -8,10 +8,12 @@
 //! - [`sampling`]: seeded generators, the noise distribution and the learning-rate schedule;
 //! - [`math`]: table-driven sigmoid and log;
 //! - [`config`]: [`TrainConfig`], the hyperparameters of a run;
-//! - [`progress`]: progress bar, `--json` lines and the final summary.
+//! - [`progress`]: the shared token counter, progress events, the cancel check and the final
+//!   summary.
 //!
-//! A supervised run enters through `crate::classify::train(inputs, pipeline, &TrainConfig,
-//! &RunOptions)`; unsupervised runs through `crate::embed::train` with the same arguments.
+//! A supervised run enters through `crate::classify::train(&TrainingData, &Pipeline,
+//! &TrainConfig, &Reporter)` (called by `ClassifierTrainer`); unsupervised runs through
+//! `crate::embed::train` with the same arguments (called by `VectorTrainer`).
 
 pub mod config;
 pub mod hogwild;
@@ -21,7 +23,7 @@ pub mod math;
 pub mod progress;
 pub mod sampling;
 
-pub use config::{Mode, RunOptions, TrainConfig};
+pub use config::{Mode, TrainConfig};
 pub use hogwild::{fill_uniform_rows, uniform_matrix, SharedMatrix};
 pub use loss::{Loss, LossKind, State};
 pub use progress::{Progress, Summary};

@@ -998,11 +998,6 @@ impl Ntm {
                 .for_each(|s, &v| *s = (1.0 - BN_MOMENTUM) * *s + BN_MOMENTUM * v * unbias);
         }
     }
-
-    /// View of parameter `i` (for tests and serialisation).
-    pub fn param(&self, i: usize) -> ArrayView2<'_, f32> {
-        self.params[i].view()
-    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use blazetext::io::{DictEntry, FastTextArgs, FastTextFile};
-use blazetext::matrix::Matrix;
+use blazetext::format::Matrix;
+use blazetext::format::{DictEntry, FastTextArgs, FastTextFile};
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------------------------
