@@ -13,6 +13,7 @@ answers differ on purpose:
 
 import os
 import shutil
+import sys
 
 import numpy as np
 
@@ -24,6 +25,9 @@ EOW = ">"
 EOS = "</s>"
 
 _UNICODE_ERRORS = ("strict", "replace", "ignore")
+
+# fastText's package has its API in a submodule too (`fasttext.FastText._FastText`).
+FastText = sys.modules[__name__]
 
 
 def _text(value, on_unicode_error, what="text"):
@@ -59,10 +63,11 @@ def tokenize(text):
 class _FastText:
     """A model returned by ``train_supervised``, ``train_unsupervised`` or ``load_model``."""
 
-    def __init__(self, model=None, args=None):
-        if isinstance(model, (str, os.PathLike)):
-            model = _load(model)
-        self._model = model
+    def __init__(self, model_path=None, args=None):
+        # fastText's signature; blazetext's own functions pass the native model instead of a path.
+        if isinstance(model_path, (str, os.PathLike)):
+            model_path = _load(model_path)
+        self._model = model_path
         self._args = args
 
     @property

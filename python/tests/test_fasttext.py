@@ -192,3 +192,10 @@ def test_not_yet_available(classifier):
         classifier.get_input_matrix()
     with pytest.raises(NotImplementedError):
         classifier.get_words(include_freq=True)
+
+
+def test_fasttext_submodule_and_constructor(classifier, tmp_path):
+    path = tmp_path / "m.bin"
+    classifier.save_model(str(path))
+    model = fasttext.FastText._FastText(model_path=str(path))
+    assert model.get_labels() == classifier.get_labels()
