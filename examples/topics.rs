@@ -8,6 +8,7 @@ use blazetext::{Pipeline, TopicConfig, TopicTrainer, TrainingData};
 fn main() -> blazetext::Result<()> {
     let mut config = TopicConfig::default();
     config.num_topics = 6;
+    config.epochs = 30;
     let (model, _report) = TopicTrainer::new(config)
         .pipeline(Pipeline::topics_default())
         .train(&TrainingData::files(["corpora/sample-docs.txt"]))?;
@@ -18,8 +19,8 @@ fn main() -> blazetext::Result<()> {
     }
 
     let texts = [
-        "the team won the match after a late goal",
-        "bake the bread in a hot oven with butter",
+        "the players ran onto the stadium pitch as the fans cheered the champion",
+        "simmer the sugar and serve the crispy golden cake",
     ];
     for (text, weights) in texts.iter().zip(model.infer(&texts)?) {
         let rounded: Vec<String> = weights.iter().map(|w| format!("{w:.2}")).collect();
