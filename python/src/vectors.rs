@@ -100,20 +100,11 @@ impl WordVectors {
             .into_pyarray(py))
     }
 
-    /// Every word's vector, one row per word of `words`.
+    /// Every word's vector, one row per word of `words` (gensim's `KeyedVectors.vectors`).
     fn matrix<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f32>>> {
-        let (rows, dim) = (self.inner.words().len(), self.inner.dim());
-        let flat = py.detach(|| {
-            let mut flat = Vec::with_capacity(rows * dim);
-            for word in self.inner.words() {
-                match self.inner.word_vector(word) {
-                    Some(v) => flat.extend_from_slice(&v),
-                    None => flat.resize(flat.len() + dim, 0.0),
-                }
-            }
-            flat
-        });
-        let array = numpy::ndarray::Array2::from_shape_vec((rows, dim), flat)
+        let vectors = py.detach(|| self.inner.vectors());
+        let shape = (vectors.rows(), vectors.cols());
+        let array = numpy::ndarray::Array2::from_shape_vec(shape, vectors.into_vec())
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
         Ok(array.into_pyarray(py))
     }
