@@ -33,6 +33,17 @@ class KeyedVectors:
         return cls(model)
 
     @classmethod
+    def from_vectors(cls, words, vectors):
+        """Vectors made elsewhere: row ``i`` of ``vectors`` is the vector of ``words[i]``."""
+        words = list(words)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or len(words) != vectors.shape[0]:
+            raise ValueError(
+                f"vectors: expected {len(words)} rows (one per word), got shape {vectors.shape}"
+            )
+        return cls(_native.WordVectors.from_vectors(words, vectors))
+
+    @classmethod
     def load_word2vec_format(cls, path, binary=None):
         """Opens a word2vec text or binary file (the format is recognised by content)."""
         return cls.load(path)

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use blazetext::{AnalogyMethod, AnalogyOptions, SimilarityOptions};
-use numpy::{IntoPyArray, PyArray1, PyArray2};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -31,6 +31,20 @@ fn pairs(found: Vec<blazetext::Neighbour>) -> Neighbours {
 
 #[pymethods]
 impl WordVectors {
+    /// Word vectors made elsewhere: row `i` of `vectors` (float32) is the vector of `words[i]`.
+    #[staticmethod]
+    fn from_vectors(
+        words: Vec<String>,
+        vectors: PyReadonlyArray2<'_, f32>,
+    ) -> PyResult<WordVectors> {
+        let rows = vectors.as_array();
+        let (height, width) = rows.dim();
+        let matrix =
+            blazetext::format::Matrix::from_vec(height, width, rows.iter().copied().collect());
+        let inner = blazetext::WordVectors::from_vectors(words, matrix).map_err(to_py)?;
+        Ok(WordVectors::new(inner, None))
+    }
+
     /// The vocabulary, most frequent first.
     #[getter]
     fn words(&self) -> Vec<String> {

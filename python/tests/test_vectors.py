@@ -51,3 +51,11 @@ def test_load_round_trip(kv, tmp_path):
     np.testing.assert_array_equal(again["guitar"], kv["guitar"])
     text = KeyedVectors.load_word2vec_format(tmp_path / "kv.vec")
     assert text.index_to_key == kv.index_to_key
+
+
+def test_from_vectors():
+    kv = KeyedVectors.from_vectors(["cat", "dog", "car"], [[1.0, 0.1], [0.9, 0.2], [0.0, 1.0]])
+    assert kv.most_similar("cat", topn=1)[0][0] == "dog"
+    np.testing.assert_allclose(kv["car"], [0.0, 1.0])
+    with pytest.raises(ValueError, match="rows"):
+        KeyedVectors.from_vectors(["cat"], [[1.0, 0.0], [0.0, 1.0]])
