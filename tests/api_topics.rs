@@ -5,13 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use assert_cmd::Command;
+mod common;
+
+use common::{blazetext, FAST_TOPICS, SAMPLE_DOCS};
+
 use blazetext::{
     CancelFlag, CountRows, EncoderLayers, Error, Event, EventHook, TopicConfig, TopicEvalOptions,
     TopicInput, TopicModel, TopicTrainer, TrainingData,
 };
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/sample-docs.txt");
 const LABELLED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/sample-labelled.train");
 
 /// Documents for inference: an empty one and one of unknown words get the uniform vector.
@@ -22,11 +24,7 @@ const DOCS: [&str; 4] = [
     "the compiler and the laptop",
 ];
 
-fn blazetext() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_blazetext"))
-}
-
-/// Small, fast settings, as `FAST` flags of `blazetext topics train` say.
+/// Small, fast settings, as [`common::FAST_TOPICS`] flags of `blazetext topics train` say.
 fn fast_config() -> TopicConfig {
     let mut config = TopicConfig::default();
     config.num_topics = 5;
@@ -37,22 +35,9 @@ fn fast_config() -> TopicConfig {
     config
 }
 
-const FAST: &[&str] = &[
-    "--num-topics",
-    "5",
-    "--epochs",
-    "3",
-    "--encoder-layers",
-    "16,8",
-    "--mini-batch-size",
-    "64",
-    "--threads",
-    "1",
-    "--quiet",
-];
 
 fn train_sample() -> TopicModel {
-    let data = TrainingData::files([SAMPLE]);
+    let data = TrainingData::files([SAMPLE_DOCS]);
     TopicTrainer::new(fast_config()).train(&data).unwrap().0
 }
 
@@ -90,8 +75,8 @@ fn the_api_writes_the_file_the_cli_writes() {
     let dir = tempfile::tempdir().unwrap();
     let cli = dir.path().join("cli.ntm");
     blazetext()
-        .args(["topics", "train", SAMPLE, "-o", path_str(&cli)])
-        .args(FAST)
+        .args(["topics", "train", SAMPLE_DOCS, "-o", path_str(&cli)])
+        .args(FAST_TOPICS)
         .assert()
         .success();
     let api = dir.path().join("api.ntm");
@@ -102,7 +87,7 @@ fn the_api_writes_the_file_the_cli_writes() {
 #[test]
 fn texts_in_memory_train_the_model_the_file_trains() {
     let dir = tempfile::tempdir().unwrap();
-    let texts: Vec<String> = std::fs::read_to_string(SAMPLE)
+    let texts: Vec<String> = std::fs::read_to_string(SAMPLE_DOCS)
         .unwrap()
         .lines()
         .map(String::from)
@@ -190,17 +175,17 @@ fn evaluation_is_what_topics_eval_prints() {
         "topics",
         "eval",
         path_str(&path),
-        SAMPLE,
+        SAMPLE_DOCS,
         "--json",
         "--quiet",
     ]))
     .unwrap();
     let eval = model
-        .evaluate(&TopicInput::file(SAMPLE), &TopicEvalOptions::default())
+        .evaluate(&TopicInput::file(SAMPLE_DOCS), &TopicEvalOptions::default())
         .unwrap();
     assert_eq!(serde_json::to_value(&eval).unwrap(), printed);
     assert!(eval.npmi_window10.is_some() && eval.wetc.is_none());
-    let counts = model.count_rows(&TopicInput::file(SAMPLE)).unwrap();
+    let counts = model.count_rows(&TopicInput::file(SAMPLE_DOCS)).unwrap();
     let from_counts = model
         .evaluate(&TopicInput::counts(counts), &TopicEvalOptions::default())
         .unwrap();
@@ -214,7 +199,7 @@ fn evaluation_is_what_topics_eval_prints() {
 #[test]
 fn one_model_serves_four_threads() {
     let model = Arc::new(train_sample());
-    let texts: Vec<String> = std::fs::read_to_string(SAMPLE)
+    let texts: Vec<String> = std::fs::read_to_string(SAMPLE_DOCS)
         .unwrap()
         .lines()
         .take(300)
@@ -300,7 +285,7 @@ fn events_report_each_epoch_and_the_run() {
     let hook: EventHook = Arc::new(move |e: &Event| sink.lock().unwrap().push(e.clone()));
     TopicTrainer::new(fast_config())
         .on_event(hook)
-        .train(&TrainingData::files([SAMPLE]))
+        .train(&TrainingData::files([SAMPLE_DOCS]))
         .unwrap();
     let seen = seen.lock().unwrap();
     let epochs: Vec<usize> = seen
@@ -328,7 +313,7 @@ fn a_cancelled_run_returns_cancelled() {
     flag.cancel();
     let e = TopicTrainer::new(fast_config())
         .cancel_flag(flag)
-        .train(&TrainingData::files([SAMPLE]))
+        .train(&TrainingData::files([SAMPLE_DOCS]))
         .unwrap_err();
     assert!(matches!(e, Error::Cancelled), "{e}");
     // Cancelled from the hook after the first epoch: no second epoch starts.
@@ -344,7 +329,7 @@ fn a_cancelled_run_returns_cancelled() {
     let e = TopicTrainer::new(fast_config())
         .on_event(hook)
         .cancel_flag(flag)
-        .train(&TrainingData::files([SAMPLE]))
+        .train(&TrainingData::files([SAMPLE_DOCS]))
         .unwrap_err();
     assert!(matches!(e, Error::Cancelled), "{e}");
     assert_eq!(*epochs.lock().unwrap(), 1);
@@ -356,7 +341,7 @@ fn a_sweep_trains_one_model_per_number_of_topics() {
     config.epochs = 2;
     config.encoder_layers = EncoderLayers::Units(vec![8]);
     let models = TopicTrainer::new(config)
-        .sweep(&TrainingData::files([SAMPLE]), &[2, 4])
+        .sweep(&TrainingData::files([SAMPLE_DOCS]), &[2, 4])
         .unwrap();
     let ks: Vec<usize> = models.iter().map(|(m, _)| m.num_topics()).collect();
     assert_eq!(ks, [2, 4]);
@@ -386,19 +371,19 @@ fn bad_training_input_is_a_typed_error() {
     let mut zero = fast_config();
     zero.num_topics = 0;
     config_error(
-        TopicTrainer::new(zero).train(&TrainingData::files([SAMPLE])),
+        TopicTrainer::new(zero).train(&TrainingData::files([SAMPLE_DOCS])),
         "at least 2 topics",
     );
     let mut no_threads = fast_config();
     no_threads.threads = 0;
     config_error(
-        TopicTrainer::new(no_threads).train(&TrainingData::files([SAMPLE])),
+        TopicTrainer::new(no_threads).train(&TrainingData::files([SAMPLE_DOCS])),
         "threads must be at least 1",
     );
     config_error(
         TopicTrainer::new(fast_config())
             .validation_counts(CountRows::new(3))
-            .train(&TrainingData::files([SAMPLE])),
+            .train(&TrainingData::files([SAMPLE_DOCS])),
         "cannot validate a model trained on text",
     );
     let rows = CountRows::from_dense(&[[1.0, 2.0], [2.0, 1.0]]).unwrap();
@@ -447,7 +432,7 @@ fn bad_model_input_is_a_typed_error() {
     let mut options = TopicEvalOptions::default();
     options.relevance = Some(-0.1);
     config_error(
-        model.evaluate(&TopicInput::file(SAMPLE), &options),
+        model.evaluate(&TopicInput::file(SAMPLE_DOCS), &options),
         "must be from 0 to 1",
     );
     let mut short = CountRows::new(model.vocabulary().len());
