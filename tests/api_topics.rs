@@ -35,7 +35,6 @@ fn fast_config() -> TopicConfig {
     config
 }
 
-
 fn train_sample() -> TopicModel {
     let data = TrainingData::files([SAMPLE_DOCS]);
     TopicTrainer::new(fast_config()).train(&data).unwrap().0
