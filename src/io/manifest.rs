@@ -130,12 +130,7 @@ impl Manifest {
         Manifest::load(&path).map(Some)
     }
 
-    /// Writes the manifest (pretty-printed) via a temporary file and a rename.
-    pub fn save(&self, path: &Path) -> Result<()> {
-        self.stage(path)?.commit()
-    }
-
-    /// Like [`save`](Self::save) but returns the written temporary file instead of renaming it,
+    /// Writes the manifest (pretty-printed) to a temporary file next to `path` and returns it,
     /// to commit it together with the model in an
     /// [`AtomicFileSet`](crate::io_util::AtomicFileSet).
     pub fn stage(&self, path: &Path) -> Result<AtomicFile> {
@@ -162,7 +157,10 @@ mod tests {
         m.pipeline = Some(Pipeline::whitespace());
         m.hyperparameters = json!({"vector_dim": 100});
         m.evaluation = json!({"ws353_spearman": 0.61});
-        m.save(&Manifest::path_for(&bin)).unwrap();
+        m.stage(&Manifest::path_for(&bin))
+            .unwrap()
+            .commit()
+            .unwrap();
         assert_eq!(Manifest::path_for(&bin), dir.path().join("model.json"));
         assert_eq!(Manifest::load_next_to(&bin).unwrap(), Some(m));
         let text = std::fs::read_to_string(dir.path().join("model.json")).unwrap();
@@ -183,7 +181,7 @@ mod tests {
             max_token_length: 2,
             ..Pipeline::default()
         });
-        m.save(&path).unwrap();
+        m.stage(&path).unwrap().commit().unwrap();
         let e = Manifest::load(&path).unwrap_err();
         assert!(matches!(e, Error::Model { .. }), "{e:?}");
         let e = e.to_string();

@@ -13,6 +13,7 @@ use crate::io::fasttext::{FastTextArgs, FastTextFile, ModelName};
 use crate::io::manifest::{Manifest, ModelKind};
 use crate::io::word2vec::{self, WordVectors};
 use crate::io::{sniff, FileFormat};
+use crate::io_util::AtomicFileSet;
 use crate::matrix::Matrix;
 use crate::subword::{self, EOS};
 use crate::text::{Pipeline, Processor};
@@ -424,9 +425,17 @@ impl WordVectorModel {
         let bin = with_suffix(prefix, "bin");
         let vec = with_suffix(prefix, "vec");
         let json = with_suffix(prefix, "json");
-        file.write(&bin)?;
-        self.save_text(&vec)?;
-        manifest.save(&json)?;
+        // All three are written first and renamed together, so a failure at any point leaves
+        // an earlier model under this prefix whole, never a new .bin beside an old manifest.
+        let mut files = AtomicFileSet::new();
+        files.push(file.stage(&bin)?);
+        files.push(word2vec::stage_text(
+            &vec,
+            &self.words,
+            &self.vocab_vectors(),
+        )?);
+        files.push(manifest.stage(&json)?);
+        files.commit()?;
         Ok(vec![bin, vec, json])
     }
 
