@@ -71,9 +71,13 @@ impl ClassifierTrainReport {
             .map(|e| format!(", kept epoch {e}"))
             .unwrap_or_default();
         let files: Vec<String> = self.files.iter().map(|f| f.display().to_string()).collect();
+        let wrote = match files.is_empty() {
+            true => String::new(),
+            false => format!("; wrote {}", files.join(", ")),
+        };
         format!(
             "trained on {} examples ({} words, {} labels): {} epoch(s){best}, loss {:.4}, \
-             {:.0} tokens/sec/thread, {:.2} s; wrote {}",
+             {:.0} tokens/sec/thread, {:.2} s{wrote}",
             self.examples,
             self.words,
             self.labels,
@@ -81,7 +85,6 @@ impl ClassifierTrainReport {
             self.loss,
             self.tokens_per_sec_per_thread,
             self.seconds,
-            files.join(", ")
         )
     }
 }
