@@ -250,6 +250,11 @@ pub fn train(
         }));
         reporter.check_cancelled()?;
         let Some(score) = score else { continue };
+        // The line for people; the event above is for programs.
+        reporter.info(format!(
+            "epoch {epoch}/{}: validation P@1 {score:.4}",
+            config.epochs
+        ));
         scores.push(score);
         if config.early_stopping {
             let improved = best.as_ref().is_none_or(|b| score > b.1);

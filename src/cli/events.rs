@@ -32,14 +32,6 @@ impl Terminal {
         Arc::new(move |event: &Event| match event {
             Event::Info(message) => log::info(message),
             Event::Warning(message) => log::warn(message),
-            Event::Epoch(e) => {
-                if let Some(score) = e.validation {
-                    log::info(format!(
-                        "epoch {}/{}: validation P@1 {score:.4}",
-                        e.epoch, e.epochs
-                    ));
-                }
-            }
             Event::Progress(p) => {
                 let percent = (p.fraction * 100.0) as u64;
                 if json {

@@ -3,7 +3,7 @@
 
 use std::io::BufWriter;
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use clap::{ArgAction, Args, Subcommand};
 use serde_json::json;
@@ -12,9 +12,9 @@ use super::events::Terminal;
 use super::{GlobalArgs, PipelineArgs};
 use crate::log;
 use blazetext::{
-    Activation, DecoderKind, DfBound, EncoderLayers, Error, Event, EventHook, OptimizerKind,
-    Pipeline, Prior, Result, TopicConfig, TopicEvalOptions, TopicInput, TopicInputFormat,
-    TopicModel, TopicTrainer, TopicWeightsFormat, TopicWeightsWriter, TrainingData,
+    Activation, DecoderKind, DfBound, EncoderLayers, Error, OptimizerKind, Pipeline, Prior, Result,
+    TopicConfig, TopicEvalOptions, TopicInput, TopicInputFormat, TopicModel, TopicTrainer,
+    TopicWeightsFormat, TopicWeightsWriter, TrainingData,
 };
 
 /// The library's defaults, shown by `--help` and used when a flag is not given.
@@ -338,18 +338,9 @@ fn trainer(
         trainer = trainer.validation(TrainingData::files([v]));
     }
     if !g.quiet {
-        trainer = trainer.on_event(lines_only(terminal.hook()));
+        trainer = trainer.on_event(terminal.hook());
     }
     Ok(trainer)
-}
-
-/// `hook` without epoch events: a topic model's epochs arrive as lines of their own.
-fn lines_only(hook: EventHook) -> EventHook {
-    Arc::new(move |event: &Event| {
-        if !matches!(event, Event::Epoch(_)) {
-            hook(event)
-        }
-    })
 }
 
 fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
