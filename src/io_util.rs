@@ -7,6 +7,48 @@ use crate::{Error, Result};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+/// Temporary files are `.blazetext-<random>.tmp` in the folder of the file they become.
+const TEMP_PREFIX: &str = ".blazetext-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A temporary file untouched for this long was left by a run that was killed: a live writer
+/// keeps writing to its files and renames a finished set within seconds.
+const STALE_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// Removes the temporary files that killed runs left in `dir`: only names of our own pattern,
+/// only regular files, only those untouched for [`STALE_AFTER`]. Done once per folder and
+/// process; best effort, since a file that cannot be removed harms nothing.
+fn remove_stale_temporaries(dir: &Path) {
+    static CLEANED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    let mut cleaned = CLEANED.lock().unwrap_or_else(|e| e.into_inner());
+    if cleaned.iter().any(|d| d == dir) {
+        return;
+    }
+    cleaned.push(dir.to_path_buf());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let ours = name.to_str().is_some_and(|n| {
+            n.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
+                && n.starts_with(TEMP_PREFIX)
+                && n.ends_with(TEMP_SUFFIX)
+        });
+        let stale = entry.metadata().is_ok_and(|m| {
+            m.is_file()
+                && m.modified()
+                    .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > STALE_AFTER))
+        });
+        if ours && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
 
 /// Creates a temporary file next to `path`; call [`AtomicFile::commit`] to rename it into place.
 /// Dropping it without committing removes the temporary file, so a crash or an error never leaves
@@ -33,9 +75,10 @@ impl AtomicFile {
                 ),
             ));
         }
+        remove_stale_temporaries(dir);
         let file = tempfile::Builder::new()
-            .prefix(".blazetext-")
-            .suffix(".tmp")
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
             .tempfile_in(dir)
             .map_err(|e| Error::io(path, e))?;
         Ok(AtomicFile {
@@ -253,6 +296,30 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         write_atomic(&path, b"new").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
+    }
+
+    #[test]
+    fn stale_temporaries_of_killed_runs_are_removed_by_the_next_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = SystemTime::now() - 2 * STALE_AFTER;
+        let stale = dir.path().join(".blazetext-killed.tmp");
+        let fresh = dir.path().join(".blazetext-running.tmp");
+        let other = dir.path().join(".other-killed.tmp");
+        for path in [&stale, &fresh, &other] {
+            std::fs::write(path, b"partial").unwrap();
+        }
+        for path in [&stale, &other] {
+            File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+        write_atomic(&dir.path().join("model.bin"), b"new").unwrap();
+        assert!(!stale.exists());
+        assert!(fresh.exists(), "a live run's temporary file is kept");
+        assert!(other.exists(), "only our own pattern is removed");
     }
 
     #[test]

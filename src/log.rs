@@ -16,13 +16,13 @@ pub fn is_quiet() -> bool {
 
 pub fn warn(message: impl AsRef<str>) {
     if !is_quiet() {
-        eprintln!("warning: {}", message.as_ref());
+        crate::cli::output::errln!("warning: {}", message.as_ref());
     }
 }
 
 pub fn info(message: impl AsRef<str>) {
     if !is_quiet() {
-        eprintln!("{}", message.as_ref());
+        crate::cli::output::errln!("{}", message.as_ref());
     }
 }
 

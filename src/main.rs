@@ -13,14 +13,16 @@ fn main() -> ExitCode {
     cli::signals::install();
     if std::env::var_os("RUST_BACKTRACE").is_none() {
         std::panic::set_hook(Box::new(|info| {
-            eprintln!("error: internal error ({info}). This is a bug in blazetext; please report it with the command you ran.");
+            cli::output::errln!("error: internal error ({info}). This is a bug in blazetext; please report it with the command you ran.");
         }));
     }
     let cli = Cli::parse();
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of stdout closed it (`| head`): it has what it wanted.
+        Err(_) if cli::output::stdout_closed() => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            cli::output::errln!("error: {err}");
             match err {
                 Error::Config(_) => ExitCode::from(2),
                 // As shells report a process ended by Ctrl-C.

@@ -120,7 +120,8 @@ fn stdin_and_sagemaker_hyperparameters() {
     let corpus = two_topic_corpus(dir.path(), 100);
     let hp = write(
         dir.path(),
-        "hp.json",
+        // Not hp.json: that is the manifest of the model below, and an output is never an input.
+        "settings.json",
         r#"{"mode": "batch_skipgram", "vector_dim": "8", "epochs": "2", "min_count": "1",
             "batch_size": "4", "evaluation": "False"}"#,
     );

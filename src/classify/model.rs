@@ -14,7 +14,7 @@ use crate::io::fasttext::{
     DictEntry, FastTextArgs, FastTextFile, InputOnDisk, Loss as FtLoss, ModelName,
 };
 use crate::io::manifest::{Manifest, ModelKind};
-use crate::io::model::with_suffix;
+use crate::io::model::{check_output_prefix, with_suffix};
 use crate::io_util::AtomicFileSet;
 use crate::matrix::Matrix;
 use crate::model::{Loss, LossKind, SharedMatrix};
@@ -356,6 +356,7 @@ impl Classifier {
     /// made at training or read with the model, else one that records the pipeline), renamed
     /// into place together once both are complete; returns both paths.
     pub fn save(&self, prefix: &Path) -> Result<Vec<PathBuf>> {
+        check_output_prefix(prefix)?;
         let bin = with_suffix(prefix, "bin");
         let json = Manifest::path_for(&bin);
         let recorded;

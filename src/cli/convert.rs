@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use super::outputs::Files;
 use super::query::load_model;
 use super::GlobalArgs;
 use crate::log;
@@ -38,6 +39,10 @@ pub struct ConvertArgs {
 }
 
 pub fn run(_global: &GlobalArgs, args: &ConvertArgs) -> Result<()> {
+    Files::new()
+        .reads([&args.input])
+        .writes([&args.output])
+        .check()?;
     let to = match (args.to, args.output.extension().and_then(|e| e.to_str())) {
         (Some(t), _) => t,
         (None, Some("vec" | "txt")) => Target::Vec,

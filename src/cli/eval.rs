@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use super::output::outln;
 use super::query::load_model;
 use super::GlobalArgs;
 use blazetext::{AnalogyMethod, AnalogyOptions, AnalogyScore, Error, Result, SimilarityOptions};
@@ -91,31 +92,33 @@ fn analogies(global: &GlobalArgs, args: &AnalogiesArgs) -> Result<()> {
     };
     let report = vectors.evaluate_analogies(&args.questions, &opts)?;
     if global.json {
-        println!("{:#}", to_json(&report)?);
-        return Ok(());
+        return outln!("{:#}", to_json(&report)?);
     }
-    println!(
+    outln!(
         "{:<32} {:>7} {:>9} {:>9} {:>9}",
-        "section", "correct", "answered", "accuracy", "coverage"
-    );
+        "section",
+        "correct",
+        "answered",
+        "accuracy",
+        "coverage"
+    )?;
     let row = |name: &str, s: &AnalogyScore| {
-        println!(
+        outln!(
             "{:<32} {:>7} {:>9} {:>8.2}% {:>8.2}%",
             name,
             s.correct,
             s.answered,
             100.0 * s.accuracy,
             100.0 * s.coverage
-        );
+        )
     };
     for s in &report.sections {
-        row(&s.name, &s.score);
+        row(&s.name, &s.score)?;
     }
-    println!();
-    row("semantic", &report.semantic);
-    row("syntactic", &report.syntactic);
-    row("total", &report.total);
-    Ok(())
+    outln!()?;
+    row("semantic", &report.semantic)?;
+    row("syntactic", &report.syntactic)?;
+    row("total", &report.total)
 }
 
 fn similarity(global: &GlobalArgs, args: &SimilarityArgs) -> Result<()> {
@@ -129,9 +132,9 @@ fn similarity(global: &GlobalArgs, args: &SimilarityArgs) -> Result<()> {
         let r = vectors.evaluate_similarity(path, &opts)?;
         if global.json {
             let v = serde_json::json!({"file": path.display().to_string(), "result": to_json(&r)?});
-            println!("{v}");
+            outln!("{v}")?;
         } else {
-            println!(
+            outln!(
                 "{}: spearman {:.4}  pearson {:.4}  pairs {}/{} used  oov {:.1}%",
                 path.display(),
                 r.spearman,
@@ -139,7 +142,7 @@ fn similarity(global: &GlobalArgs, args: &SimilarityArgs) -> Result<()> {
                 r.used,
                 r.pairs,
                 100.0 * r.oov_rate
-            );
+            )?;
         }
     }
     Ok(())

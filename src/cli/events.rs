@@ -1,13 +1,13 @@
 //! The terminal side of the library's events: messages and warnings on stderr (unless
 //! `--quiet`), a progress bar when stderr is a terminal, and `--json` progress lines on stdout.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 
 use blazetext::{Event, EventHook};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::GlobalArgs;
+use super::{output, GlobalArgs};
 use crate::log;
 
 /// Shows a call's events for as long as it lives; dropping it clears the progress bar.
@@ -40,7 +40,7 @@ impl Terminal {
                         "words_per_sec_per_thread": p.words_per_sec_per_thread,
                         "lr": p.learning_rate, "loss": p.loss, "eta_seconds": p.eta_seconds,
                     });
-                    let _ = writeln!(std::io::stdout().lock(), "{line}");
+                    output::progress_line(&line.to_string());
                 }
                 if quiet || !std::io::stderr().is_terminal() {
                     return;

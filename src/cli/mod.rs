@@ -4,11 +4,15 @@
 pub mod convert;
 pub mod eval;
 pub mod events;
+pub mod output;
+pub mod outputs;
 pub mod pipeline_args;
 pub mod predict;
 pub mod preprocess;
 pub mod query;
 pub mod report;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod signals;
 pub mod split;
 pub mod test;
@@ -92,6 +96,9 @@ pub enum Command {
     /// Build, show or prune a vocabulary
     #[command(subcommand)]
     Vocab(vocab::Command),
+    /// Serve models over HTTP: SageMaker's /invocations (BlazingText and NTM shapes) and more
+    #[cfg(feature = "serve")]
+    Serve(serve::Args),
 }
 
 /// Runs the parsed command line.
@@ -135,5 +142,7 @@ pub fn run(mut cli: Cli) -> blazetext::Result<()> {
         Command::Eval(args) => eval::run(&cli.global, args),
         Command::Convert(args) => convert::run(&cli.global, args),
         Command::Topics(command) => topics::run(&cli.global, command),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&cli.global, args),
     }
 }

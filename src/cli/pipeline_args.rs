@@ -67,6 +67,26 @@ pub struct PipelineArgs {
 }
 
 impl PipelineArgs {
+    /// The files these options read: the pipeline settings, a stop-word list, a Hugging Face
+    /// tokenizer (for the output rule).
+    pub fn reads(&self) -> Vec<PathBuf> {
+        let tokenizer = self
+            .tokenizer
+            .as_deref()
+            .and_then(|t| t.strip_prefix("hf:"));
+        self.pipeline_config
+            .iter()
+            .chain(&self.stopwords_file)
+            .cloned()
+            .chain(tokenizer.map(PathBuf::from))
+            .collect()
+    }
+
+    /// The file these options write: `--save-pipeline-config`.
+    pub fn writes(&self) -> Option<&PathBuf> {
+        self.save_pipeline_config.as_ref()
+    }
+
     /// The pipeline these options describe, starting from `base` (the default for the task).
     pub fn to_pipeline(&self, base: Pipeline) -> Result<Pipeline> {
         let mut p = match &self.pipeline_config {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::GlobalArgs;
+use super::{output, GlobalArgs};
 use blazetext::{Classifier, PredictionFormat, Result};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -37,7 +37,7 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     } else {
         PredictionFormat::Labels
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    model.predict_file(&args.input, args.k, args.threshold, format, &mut out)
+    let mut out = output::buffered();
+    model.predict_file(&args.input, args.k, args.threshold, format, &mut out)?;
+    out.finish()
 }

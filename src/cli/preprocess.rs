@@ -4,10 +4,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::events::Terminal;
+use super::output::{self, errln, outln};
+use super::outputs::Files;
 use super::pipeline_args::{PipelineArgs, SpellingArgs};
 use super::GlobalArgs;
 use crate::log;
-use blazetext::{Event, EventHook, Pipeline, PreprocessReport, Preprocessor, Result, TrainingData};
+use blazetext::{
+    Error, Event, EventHook, Pipeline, PreprocessReport, Preprocessor, Result, TrainingData,
+};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -59,6 +63,13 @@ impl Summary {
 }
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
+    Files::new()
+        .reads(&args.inputs)
+        .reads(args.pipeline.reads())
+        .writes([&args.output])
+        .writes(&args.spelling.spelling_output)
+        .writes(args.pipeline.writes())
+        .check()?;
     let pipeline = args.pipeline.to_pipeline(Pipeline::default())?;
     let spelling = args.spelling.options()?;
     let terminal = Terminal::new(global);
@@ -74,7 +85,10 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     let data = TrainingData::files(args.inputs.iter().cloned());
     let to_stdout = args.output.as_os_str() == "-";
     let report = if to_stdout {
-        preprocessor.run_to_writer(&data, std::io::stdout())?
+        let mut out = output::buffered();
+        let report = preprocessor.run_to_writer(&data, &mut out)?;
+        out.finish()?;
+        report
     } else {
         preprocessor.run(&data, &args.output)?
     };
@@ -86,8 +100,7 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
         // Saved again so that the file includes the spelling corrections just learned.
         report.pipeline.save(path)?;
     }
-    print_summary(global, &Summary::of(&report), to_stdout);
-    Ok(())
+    print_summary(global, &Summary::of(&report), to_stdout)
 }
 
 /// The terminal's hook, with progress (the share of input read) drawn on `bar` instead: the
@@ -105,15 +118,15 @@ fn drawing_progress(terminal: EventHook, bar: indicatif::ProgressBar) -> EventHo
     })
 }
 
-fn print_summary(global: &GlobalArgs, s: &Summary, output_on_stdout: bool) {
+fn print_summary(global: &GlobalArgs, s: &Summary, output_on_stdout: bool) -> Result<()> {
     if global.json {
-        let line = serde_json::to_string(s).expect("summary serializes");
+        let line = serde_json::to_string(s)
+            .map_err(|e| Error::config(format!("cannot print JSON: {e}")))?;
         if output_on_stdout {
-            eprintln!("{line}");
-        } else {
-            println!("{line}");
+            errln!("{line}");
+            return Ok(());
         }
-        return;
+        return outln!("{line}");
     }
     log::info(format!(
         "preprocessed {} lines: {} tokens in, {} tokens out, {} types, {:.1} MB in {:.2} s ({:.1} MB/s){}",
@@ -126,4 +139,5 @@ fn print_summary(global: &GlobalArgs, s: &Summary, output_on_stdout: bool) {
         s.mb_per_second,
         if s.invalid_utf8 > 0 { format!(", {} invalid UTF-8 sequences replaced", s.invalid_utf8) } else { String::new() }
     ));
+    Ok(())
 }

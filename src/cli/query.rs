@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use serde_json::json;
 
+use super::output::{self, errln, Stdout};
 use super::GlobalArgs;
 use crate::log;
 use blazetext::{AnalogyMethod, Error, Neighbour, Result, WordVectors};
@@ -31,16 +32,6 @@ pub(crate) fn load_model(path: &Path) -> Result<WordVectors> {
     Ok(vectors)
 }
 
-/// Writing results to stdout failed. A closed pipe (`| head`) is reported as `Ok(false)`:
-/// the reader has all it wanted, so the command stops quietly.
-fn stdout_error(e: std::io::Error) -> Result<bool> {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Ok(false)
-    } else {
-        Err(Error::io("<stdout>", e))
-    }
-}
-
 /// Counts failed queries: each is reported on stderr as it happens, so one unknown word does
 /// not stop a batch, and the command still ends with an error.
 struct Failures<'a> {
@@ -58,16 +49,16 @@ impl<'a> Failures<'a> {
         }
     }
 
-    /// Records the outcome of one query; `Ok(false)` means stop (stdout closed).
-    fn record(&mut self, outcome: Result<bool>) -> Result<bool> {
+    /// Records the outcome of one query; a failed write (`Error::Io`) stops the command.
+    fn record(&mut self, outcome: Result<()>) -> Result<()> {
         self.total += 1;
         match outcome {
-            Ok(go_on) => Ok(go_on),
+            Ok(()) => Ok(()),
             Err(e @ Error::Io { .. }) => Err(e),
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 self.failed += 1;
-                Ok(true)
+                Ok(())
             }
         }
     }
@@ -87,19 +78,14 @@ impl<'a> Failures<'a> {
 }
 
 /// Calls `f` with each argument, or else with each line of stdin. On a terminal, `prompt` is
-/// shown on stderr before each line. Stops when `f` returns `Ok(false)`.
+/// shown on stderr before each line. Stops at the first error `f` returns.
 fn for_each_query(
     args: &[String],
     prompt: &str,
-    mut f: impl FnMut(&str) -> Result<bool>,
+    mut f: impl FnMut(&str) -> Result<()>,
 ) -> Result<()> {
     if !args.is_empty() {
-        for a in args {
-            if !f(a)? {
-                break;
-            }
-        }
-        return Ok(());
+        return args.iter().try_for_each(|a| f(a));
     }
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
@@ -107,7 +93,7 @@ fn for_each_query(
     let mut line = String::new();
     loop {
         if interactive {
-            eprint!("{prompt}");
+            output::message(format_args!("{prompt}"));
         }
         line.clear();
         if lock
@@ -118,13 +104,22 @@ fn for_each_query(
             return Ok(());
         }
         let query = line.trim();
-        if !query.is_empty() && !f(query)? {
-            return Ok(());
+        if !query.is_empty() {
+            f(query)?;
         }
     }
 }
 
 fn print_neighbours(
+    out: &mut Stdout,
+    query: serde_json::Value,
+    found: &[Neighbour],
+    as_json: bool,
+) -> Result<()> {
+    write_neighbours(out, query, found, as_json).map_err(output::stdout_error)
+}
+
+fn write_neighbours(
     out: &mut impl Write,
     query: serde_json::Value,
     found: &[Neighbour],
@@ -179,13 +174,12 @@ pub struct NnArgs {
 pub fn nn(global: &GlobalArgs, args: &NnArgs) -> Result<()> {
     let vectors = load_model(&args.model)?;
     vectors.require_embeddings("nn")?;
-    let mut out = std::io::stdout().lock();
+    let mut out = output::buffered();
     let mut failures = Failures::new(&args.model);
     for_each_query(&args.words, "Query word? ", |word| {
-        let outcome = vectors.nearest(word, args.k).and_then(|found| {
-            print_neighbours(&mut out, json!(word), &found, global.json)
-                .map_or_else(stdout_error, |()| Ok(true))
-        });
+        let outcome = vectors
+            .nearest(word, args.k)
+            .and_then(|found| print_neighbours(&mut out, json!(word), &found, global.json));
         failures.record(outcome)
     })?;
     failures.finish()
@@ -227,9 +221,9 @@ pub fn analogy(global: &GlobalArgs, args: &AnalogyArgs) -> Result<()> {
     }
     let vectors = load_model(&args.model)?;
     vectors.require_embeddings("analogy")?;
-    let mut out = std::io::stdout().lock();
+    let mut out = output::buffered();
     let mut failures = Failures::new(&args.model);
-    let mut answer = |line: &str| -> Result<bool> {
+    let mut answer = |line: &str| -> Result<()> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let [a, b, c] = words[..] else {
             return Err(Error::config(format!(
@@ -239,7 +233,6 @@ pub fn analogy(global: &GlobalArgs, args: &AnalogyArgs) -> Result<()> {
         };
         let found = vectors.analogy(a, b, c, args.k, args.method)?;
         print_neighbours(&mut out, json!([a, b, c]), &found, global.json)
-            .map_or_else(stdout_error, |()| Ok(true))
     };
     if args.words.is_empty() {
         for_each_query(&[], "Query triplet (a b c)? ", |line| {
@@ -247,7 +240,7 @@ pub fn analogy(global: &GlobalArgs, args: &AnalogyArgs) -> Result<()> {
         })?;
         failures.finish()
     } else {
-        answer(&args.words.join(" ")).map(drop)
+        answer(&args.words.join(" "))
     }
 }
 
@@ -296,21 +289,18 @@ pub struct VectorsArgs {
 
 pub fn vectors(global: &GlobalArgs, args: &VectorsArgs) -> Result<()> {
     let vectors = load_model(&args.model)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = output::buffered();
     let mut failures = Failures::new(&args.model);
     for line in std::io::stdin().lock().lines() {
         let line = line.map_err(|e| Error::io("<stdin>", e))?;
         for word in line.split_whitespace() {
             let outcome = vectors.query_vector(word).and_then(|v| {
-                write_vector(&mut out, Some(word), &v, global.json)
-                    .map_or_else(stdout_error, |()| Ok(true))
+                write_vector(&mut out, Some(word), &v, global.json).map_err(output::stdout_error)
             });
-            if !failures.record(outcome)? {
-                return Ok(());
-            }
+            failures.record(outcome)?;
         }
     }
-    out.flush().map_or_else(stdout_error, |()| Ok(true))?;
+    out.finish()?;
     failures.finish()
 }
 
@@ -333,17 +323,11 @@ pub struct SentenceVectorsArgs {
 
 pub fn sentence_vectors(global: &GlobalArgs, args: &SentenceVectorsArgs) -> Result<()> {
     let vectors = load_model(&args.model)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = output::buffered();
     for line in std::io::stdin().lock().lines() {
         let line = line.map_err(|e| Error::io("<stdin>", e))?;
         let v = vectors.sentence_vector(&line)?;
-        if !write_vector(&mut out, None, &v, global.json)
-            .map_or_else(stdout_error, |()| Ok(true))?
-        {
-            return Ok(());
-        }
+        write_vector(&mut out, None, &v, global.json).map_err(output::stdout_error)?;
     }
-    out.flush()
-        .map_or_else(stdout_error, |()| Ok(true))
-        .map(drop)
+    out.finish()
 }

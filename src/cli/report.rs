@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use super::output::{self, outln};
+use super::outputs::Files;
 use super::GlobalArgs;
 use crate::log;
 use blazetext::{Classifier, Error, Result};
@@ -36,6 +38,10 @@ pub struct Args {
 }
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
+    Files::new()
+        .reads([&args.model, &args.input])
+        .writes(&args.confusion_csv)
+        .check()?;
     let model = Classifier::open(&args.model)?;
     let report = model.report(&args.input, args.k, args.threshold)?;
     if report.skipped_unlabelled > 0 {
@@ -50,9 +56,9 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     }
     if global.json {
         let v = serde_json::to_value(&report).map_err(|e| Error::config(e.to_string()))?;
-        println!("{v}");
+        outln!("{v}")?;
     } else {
-        print!("{}", report.to_text());
+        output::text(&report.to_text())?;
     }
     Ok(())
 }

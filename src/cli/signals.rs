@@ -1,5 +1,4 @@
-//! Signals the binary reacts to: SIGPIPE ends the process quietly, as Unix filters do, and
-//! Ctrl-C (SIGINT) asks the running call to stop through its [`CancelFlag`], so training ends
+//! Signals the binary reacts to: Ctrl-C (SIGINT) asks the running call to stop through its [`CancelFlag`], so training ends
 //! without writing a model instead of leaving temporaries behind; a second Ctrl-C exits at once.
 //! The binary's only `unsafe` lives here.
 
@@ -11,15 +10,15 @@ use blazetext::CancelFlag;
 /// Set by the SIGINT handler; polled by [`cancel_on_interrupt`]'s watcher thread.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Restores the default SIGPIPE action (`blazetext nn model | head` ends quietly instead of
-/// reporting a write error) and installs the Ctrl-C handler.
+/// Installs the Ctrl-C handler. SIGPIPE keeps Rust's setting (ignored): a write to a closed
+/// pipe is an `EPIPE` error that `cli::output` turns into a quiet stop for stdout and ignores
+/// for stderr, so that `blazetext train … 2>&1 | head -1` still writes its model.
 pub fn install() {
     #[cfg(unix)]
-    // SAFETY: called first thing in main, before any other thread exists. SIG_DFL is a valid
-    // disposition for SIGPIPE, and `on_interrupt` is an `extern "C"` function that only touches
-    // an atomic and calls async-signal-safe functions (`signal`, `raise`).
+    // SAFETY: called first thing in main, before any other thread exists. `on_interrupt` is an
+    // `extern "C"` function that only touches an atomic and calls async-signal-safe functions
+    // (`signal`, `raise`).
     unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         libc::signal(
             libc::SIGINT,
             on_interrupt as extern "C" fn(libc::c_int) as libc::sighandler_t,

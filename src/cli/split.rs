@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use super::output::outln;
 use super::GlobalArgs;
 use crate::log;
 use blazetext::{Error, Result, Splitter};
@@ -62,13 +63,13 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
         log::warn(format!("dropped {} blank line(s)", summary.blank_lines));
     }
     if global.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string(&summary).map_err(|e| Error::config(e.to_string()))?
-        );
+        )?;
     } else {
         for o in &summary.outputs {
-            println!("{:<10} {:>9} lines  {}", o.split, o.lines, o.path.display());
+            outln!("{:<10} {:>9} lines  {}", o.split, o.lines, o.path.display())?;
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use super::output::{self, outln};
 use super::GlobalArgs;
 use crate::log;
 use blazetext::{format_significant, Classifier, Result};
@@ -62,9 +63,9 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
             "correct": t.correct, "unseen_label_lines": t.unseen.examples,
             "skipped_unlabelled": t.skipped_unlabelled,
         });
-        println!("{v}");
+        outln!("{v}")?;
     } else {
-        print!("{}", t.to_text());
+        output::text(&t.to_text())?;
         if t.predicted_labels == 0 {
             log::warn(format!(
                 "nothing was predicted above --threshold {}; precision is undefined",

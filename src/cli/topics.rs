@@ -1,7 +1,6 @@
 //! `blazetext topics …`: train, infer, show, eval, sweep and bow (export for other tools). The
 //! options become the library's `TopicConfig`; the work is `TopicTrainer`'s and `TopicModel`'s.
 
-use std::io::BufWriter;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
@@ -9,6 +8,8 @@ use clap::{ArgAction, Args, Subcommand};
 use serde_json::json;
 
 use super::events::Terminal;
+use super::output::{self, outln};
+use super::outputs::Files;
 use super::{GlobalArgs, PipelineArgs};
 use crate::log;
 use blazetext::{
@@ -272,7 +273,23 @@ fn relevance_arg(s: &str) -> std::result::Result<f32, String> {
     }
 }
 
+impl DataArgs {
+    /// The files these options read besides the documents (for the output rule).
+    fn reads(&self) -> Vec<PathBuf> {
+        self.vocab
+            .iter()
+            .cloned()
+            .chain(self.pipeline.reads())
+            .collect()
+    }
+}
+
 impl ModelArgs {
+    /// The files these options read (for the output rule).
+    fn reads(&self) -> Option<&PathBuf> {
+        self.topic_embeddings.as_ref()
+    }
+
     /// The training configuration these options and `data` describe, for `num_topics` topics,
     /// with `--hyperparameters` applied last.
     fn config(&self, data: &DataArgs, g: &GlobalArgs, num_topics: usize) -> Result<TopicConfig> {
@@ -349,6 +366,14 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
             "--num-topics takes one value here; compare several with `blazetext topics sweep`",
         ));
     };
+    Files::new()
+        .reads(&a.docs)
+        .reads(a.data.reads())
+        .reads(a.model.reads())
+        .reads(&a.validation)
+        .writes([&a.output])
+        .writes(a.data.pipeline.writes())
+        .check()?;
     let config = a.model.config(&a.data, g, num_topics)?;
     let terminal = Terminal::new(g);
     let trainer = trainer(
@@ -373,10 +398,10 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
             "seconds": report.seconds,
             "metrics": metrics,
         });
-        println!("{summary}");
+        outln!("{summary}")?;
     } else {
         let m = &report.metrics;
-        println!(
+        outln!(
             "saved {} ({} epochs, {:.1} s): npmi {:.3}, td25 {:.3}, tu {:.3}, perplexity {:.1}",
             a.output.display(),
             report.epochs.len(),
@@ -385,7 +410,7 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
             m.td25,
             m.tu,
             m.perplexity,
-        );
+        )?;
     }
     Ok(())
 }
@@ -395,8 +420,7 @@ fn infer_cmd(a: &InferArgs) -> Result<()> {
     let input = TopicInput::file(&a.docs)
         .format(a.input_format)
         .text_field(a.text_field.clone());
-    let stdout = std::io::stdout();
-    let mut out = TopicWeightsWriter::new(BufWriter::new(stdout.lock()), a.format);
+    let mut out = TopicWeightsWriter::new(output::buffered(), a.format);
     let stats = model.infer_batches(&input, |weights| out.write(&weights))?;
     out.finish()?;
     let s = stats.model_seconds;
@@ -409,6 +433,12 @@ fn infer_cmd(a: &InferArgs) -> Result<()> {
 }
 
 fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
+    Files::new()
+        .reads([&a.model])
+        .reads(&a.docs)
+        .writes(&a.export_matrix)
+        .writes(&a.pyldavis)
+        .check()?;
     let model = TopicModel::load(&a.model)?;
     let tops = model.top_words(a.top, a.relevance)?;
     let labels = a.labels.then(|| model.labels());
@@ -428,10 +458,10 @@ fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
                 t
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             json!({"topics": topics, "metrics": model.saved_metrics()})
-        );
+        )?;
     } else {
         for (k, top) in tops.iter().enumerate() {
             let label = labels
@@ -442,7 +472,7 @@ fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
                 .iter()
                 .map(|w| format!("{} {:.4}", w.word, w.weight))
                 .collect();
-            println!("topic {k:>3}{label}: {}", words.join("  "));
+            outln!("topic {k:>3}{label}: {}", words.join("  "))?;
         }
     }
     if let Some(path) = &a.export_matrix {
@@ -468,7 +498,7 @@ fn eval_cmd(g: &GlobalArgs, a: &EvalArgs) -> Result<()> {
     let result = serde_json::to_value(&evaluation)
         .map_err(|e| Error::config(format!("cannot serialise the evaluation: {e}")))?;
     if g.json {
-        println!("{result}");
+        outln!("{result}")?;
     } else {
         for key in [
             "documents",
@@ -480,7 +510,7 @@ fn eval_cmd(g: &GlobalArgs, a: &EvalArgs) -> Result<()> {
             "perplexity",
         ] {
             if let Some(v) = result.get(key) {
-                println!("{key:<16}{v}");
+                outln!("{key:<16}{v}")?;
             }
         }
     }
@@ -488,6 +518,19 @@ fn eval_cmd(g: &GlobalArgs, a: &EvalArgs) -> Result<()> {
 }
 
 fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
+    let model_path = |dir: &PathBuf, k: usize| dir.join(format!("topics-{k}.ntm"));
+    Files::new()
+        .reads(&a.docs)
+        .reads(a.data.reads())
+        .reads(a.model.reads())
+        .reads(&a.validation)
+        .writes(
+            a.output_dir
+                .iter()
+                .flat_map(|dir| a.model.num_topics.iter().map(|&k| model_path(dir, k))),
+        )
+        .writes(a.data.pipeline.writes())
+        .check()?;
     let config = a.model.config(&a.data, g, DEFAULTS.num_topics)?;
     let terminal = Terminal::new(g);
     let trainer = trainer(
@@ -505,20 +548,25 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
     drop(terminal);
     if let Some(dir) = &a.output_dir {
         for (model, _) in &models {
-            model.save(dir.join(format!("topics-{}.ntm", model.num_topics())))?;
+            model.save(model_path(dir, model.num_topics()))?;
         }
     }
     if g.json {
         let rows: Vec<_> = models.iter().map(|(m, _)| m.saved_metrics()).collect();
-        println!("{}", json!({ "sweep": rows }));
+        outln!("{}", json!({ "sweep": rows }))?;
     } else {
-        println!(
+        outln!(
             "{:>6} {:>8} {:>7} {:>7} {:>11} {:>8}",
-            "K", "NPMI", "TD@25", "TU", "perplexity", "seconds"
-        );
+            "K",
+            "NPMI",
+            "TD@25",
+            "TU",
+            "perplexity",
+            "seconds"
+        )?;
         for (model, report) in &models {
             let m = &report.metrics;
-            println!(
+            outln!(
                 "{:>6} {:>8.3} {:>7.3} {:>7.3} {:>11.1} {:>8.1}",
                 model.num_topics(),
                 m.npmi_document,
@@ -526,13 +574,17 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
                 m.tu,
                 m.perplexity,
                 report.seconds
-            );
+            )?;
         }
     }
     Ok(())
 }
 
 fn bow_cmd(a: &BowArgs) -> Result<()> {
+    Files::new()
+        .reads([&a.model, &a.docs])
+        .writes(["bow.mtx", "vocab.txt"].map(|name| a.output.join(name)))
+        .check()?;
     let model = TopicModel::load(&a.model)?;
     let docs = TopicInput::file(&a.docs).text_field(a.text_field.clone());
     let documents = model.write_matrix_market(&docs, &a.output)?;

@@ -2,9 +2,11 @@
 //! (supervised). Settings come from the mode's defaults, then `--hyperparameters` (SageMaker
 //! BlazingText JSON), then explicit flags, which win.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::events::Terminal;
+use super::output::outln;
+use super::outputs::Files;
 use super::pipeline_args::PipelineArgs;
 use super::{signals, GlobalArgs};
 use crate::log;
@@ -153,6 +155,25 @@ pub struct Args {
 }
 
 impl Args {
+    /// The files named by options that the run reads besides its training text: a
+    /// hyperparameters file, evaluation and validation files, class weights, pretrained vectors.
+    fn setting_files(&self) -> Vec<PathBuf> {
+        let hyperparameters = self
+            .hyperparameters
+            .as_deref()
+            .filter(|h| !h.trim_start().starts_with(['{', '[']));
+        let class_weights = self.class_weight.as_deref().filter(|w| *w != "balanced");
+        hyperparameters
+            .into_iter()
+            .chain(class_weights)
+            .map(PathBuf::from)
+            .chain(self.eval_similarity.iter().cloned())
+            .chain(self.eval_analogies.iter().cloned())
+            .chain(self.validation.iter().cloned())
+            .chain(self.pretrained_vectors.iter().cloned())
+            .collect()
+    }
+
     /// Defaults for the mode, then the hyperparameters file, then explicit flags.
     pub fn to_config(&self, threads: Option<usize>) -> Result<TrainConfig> {
         let hp = self
@@ -230,6 +251,18 @@ impl Args {
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     let mut config = args.to_config(global.threads)?;
     let output = strip_model_extension(&args.output);
+    let extensions: &[&str] = if config.mode == Mode::Supervised {
+        &["bin", "json"]
+    } else {
+        &["bin", "vec", "json"]
+    };
+    Files::new()
+        .reads(&args.inputs)
+        .reads(args.setting_files())
+        .reads(args.pipeline.reads())
+        .writes(extensions.iter().map(|ext| with_extension(&output, ext)))
+        .writes(args.pipeline.writes())
+        .check()?;
     let pipeline = args.pipeline.to_pipeline(Pipeline::default())?;
     config.label_prefix = pipeline.label_prefix.clone();
     let terminal = Terminal::new(global);
@@ -248,7 +281,7 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
                 serde_json::to_value(&report).map_err(|e| Error::config(e.to_string()))?;
             line["event"] = "summary".into();
             line["mode"] = "supervised".into();
-            println!("{line}");
+            outln!("{line}")?;
         } else {
             log::info(report.summary_text());
         }
@@ -284,7 +317,7 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
             "evaluation": report.evaluation.to_json(),
             "files": files,
         });
-        println!("{line}");
+        outln!("{line}")?;
     } else {
         for f in &files {
             log::info(format!("wrote {}", f.display()));
@@ -293,8 +326,16 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     Ok(())
 }
 
+/// `<prefix>.<ext>`, keeping any dots already in the prefix (`-o en.300` writes `en.300.bin`).
+fn with_extension(prefix: &Path, ext: &str) -> PathBuf {
+    let mut path = prefix.as_os_str().to_os_string();
+    path.push(".");
+    path.push(ext);
+    PathBuf::from(path)
+}
+
 /// `-o model.bin` means the prefix `model`, as users coming from other tools expect.
-fn strip_model_extension(output: &std::path::Path) -> PathBuf {
+fn strip_model_extension(output: &Path) -> PathBuf {
     match output.extension().and_then(|e| e.to_str()) {
         Some("bin" | "vec") => output.with_extension(""),
         _ => output.to_path_buf(),

@@ -1,6 +1,8 @@
 //! `blazetext vocab build|show|prune`: count a corpus, inspect and prune vocabularies.
 
 use super::events::Terminal;
+use super::output::outln;
+use super::outputs::Files;
 use super::pipeline_args::PipelineArgs;
 use super::GlobalArgs;
 use blazetext::{DfBound, Pipeline, Result, TrainingData, VocabOptions, Vocabulary};
@@ -99,6 +101,12 @@ pub struct PruneArgs {
 pub fn run(global: &GlobalArgs, command: &Command) -> Result<()> {
     match command {
         Command::Build(args) => {
+            Files::new()
+                .reads(&args.inputs)
+                .reads(args.pipeline.reads())
+                .writes([&args.output])
+                .writes(args.pipeline.writes())
+                .check()?;
             let start = Instant::now();
             let options = args.prune.to_options();
             options.validate()?;
@@ -126,41 +134,44 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<()> {
                 bytes as f64 / 1e6 / seconds.max(1e-9),
                 args.output.display()
             ));
-            print_vocab(global, &vocab, args.top);
+            print_vocab(global, &vocab, args.top)
         }
         Command::Show(args) => print_vocab(global, &Vocabulary::load_tsv(&args.vocab)?, args.top),
         Command::Prune(args) => {
+            Files::new()
+                .reads([&args.vocab])
+                .writes([&args.output])
+                .check()?;
             let vocab = Vocabulary::load_tsv(&args.vocab)?.prune(&args.prune.to_options())?;
             vocab.save_tsv(&args.output)?;
-            print_vocab(global, &vocab, 10);
+            print_vocab(global, &vocab, 10)
         }
     }
-    Ok(())
 }
 
-fn print_vocab(global: &GlobalArgs, vocab: &Vocabulary, top: usize) {
+fn print_vocab(global: &GlobalArgs, vocab: &Vocabulary, top: usize) -> Result<()> {
     let stats = vocab.stats();
     let top_words = &vocab.words()[..top.min(vocab.len())];
     if global.json {
         let json = serde_json::json!({ "stats": stats, "top": top_words });
-        println!("{json}");
-        return;
+        return outln!("{json}");
     }
-    println!("documents\t{}", stats.documents);
-    println!("tokens\t{}", stats.tokens);
-    println!("types\t{}", stats.types);
-    println!("coverage\t{:.4}", stats.coverage);
+    outln!("documents\t{}", stats.documents)?;
+    outln!("tokens\t{}", stats.tokens)?;
+    outln!("types\t{}", stats.types)?;
+    outln!("coverage\t{:.4}", stats.coverage)?;
     for (n, share) in &stats.coverage_top {
-        println!("coverage_top_{n}\t{share:.4}");
+        outln!("coverage_top_{n}\t{share:.4}")?;
     }
     if !stats.label_counts.is_empty() {
-        println!("labels\t{}", stats.labels);
+        outln!("labels\t{}", stats.labels)?;
         for (label, count) in &stats.label_counts {
-            println!("  {label}\t{count}");
+            outln!("  {label}\t{count}")?;
         }
     }
-    println!("top {} words (count, documents):", top_words.len());
+    outln!("top {} words (count, documents):", top_words.len())?;
     for e in top_words {
-        println!("  {}\t{}\t{}", e.text, e.count, e.doc_freq);
+        outln!("  {}\t{}\t{}", e.text, e.count, e.doc_freq)?;
     }
+    Ok(())
 }

@@ -47,6 +47,8 @@ enum Rows {
 pub struct WordVectorModel {
     path: PathBuf,
     words: Vec<String>,
+    /// Each word's count in the training corpus (fastText files); empty for word2vec files.
+    counts: Vec<u64>,
     index: HashMap<String, u32>,
     /// Word rows, then (with subwords or word n-grams) `bucket` hashed rows.
     rows: Rows,
@@ -108,15 +110,20 @@ impl WordVectorModel {
 
     /// The word vectors of a fastText file (its output matrix is dropped).
     pub fn from_fasttext(file: FastTextFile) -> WordVectorModel {
+        let counts = file.words.iter().map(|e| e.count).collect();
         let words = file.words.into_iter().map(|e| e.text).collect();
-        WordVectorModel::with_args(&file.args, words, Rows::Matrix(file.input))
+        let mut model = WordVectorModel::with_args(&file.args, words, Rows::Matrix(file.input));
+        model.counts = counts;
+        model
     }
 
     /// A model just trained: `file` is what its `.bin` holds, `manifest` its `.json`.
     pub fn from_trained(file: FastTextFile, manifest: Manifest) -> WordVectorModel {
         let words = file.words.iter().map(|e| e.text.clone()).collect();
+        let counts = file.words.iter().map(|e| e.count).collect();
         let args = file.args.clone();
         let mut model = WordVectorModel::with_args(&args, words, Rows::Trained(Box::new(file)));
+        model.counts = counts;
         model.kind = manifest.kind;
         model.manifest = Some(manifest);
         model
@@ -169,6 +176,7 @@ impl WordVectorModel {
         WordVectorModel {
             path: PathBuf::new(),
             words,
+            counts: Vec::new(),
             index,
             rows,
             subwords,
@@ -194,8 +202,27 @@ impl WordVectorModel {
         self.input().cols()
     }
 
+    /// Each word's count in the training corpus, in [`words`](Self::words) order; `None` for
+    /// word2vec files, which hold no counts.
+    pub fn counts(&self) -> Option<&[u64]> {
+        (!self.counts.is_empty() || self.words.is_empty()).then_some(&self.counts[..])
+    }
+
+    /// The whole fastText file of a model trained in this process (or built from matrices).
+    pub fn trained_file(&self) -> Option<&FastTextFile> {
+        match &self.rows {
+            Rows::Trained(file) => Some(file),
+            Rows::Matrix(_) => None,
+        }
+    }
+
+    /// The manifest read with the model or made at training.
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.manifest.as_ref()
+    }
+
     /// Word rows, then the hashed n-gram rows.
-    fn input(&self) -> &Matrix {
+    pub fn input(&self) -> &Matrix {
         match &self.rows {
             Rows::Matrix(m) => m,
             Rows::Trained(file) => &file.input,
@@ -459,9 +486,21 @@ pub fn with_suffix(prefix: &Path, ext: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Fails when the output prefix points into a missing folder, so a caller can check before a
-/// long run rather than after it.
+/// Fails when the output prefix points into a missing folder or is itself a folder (`/`, `.`,
+/// `models/`), so a caller can check before a long run rather than after it.
 pub fn check_output_prefix(prefix: &Path) -> Result<()> {
+    let ends_in_separator = prefix
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(std::path::MAIN_SEPARATOR);
+    if prefix.file_name().is_none() || ends_in_separator || prefix.is_dir() {
+        return Err(Error::config(format!(
+            "the output prefix {} is a folder; give a prefix such as {} (the model's files get \
+             .bin, .vec and .json added to it)",
+            prefix.display(),
+            prefix.join("model").display()
+        )));
+    }
     let folder = match prefix.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
