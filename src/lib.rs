@@ -12,16 +12,21 @@ mod error;
 mod eval;
 mod events;
 mod hyperparams;
+pub mod inference;
 mod io;
 mod io_util;
 mod matrix;
 mod model;
 mod query;
+#[cfg(feature = "serve")]
+pub mod serve;
 mod subword;
 mod text;
 mod threads;
 mod topics;
 mod vocab;
+
+
 
 pub use api::*;
 pub use error::{Error, Result};
