@@ -29,6 +29,10 @@ use serde::Serialize;
 
 use crate::{Error, Result};
 
+/// Text columns are padded to the longest label up to this many characters; longer labels are
+/// printed whole and push their row out of line (a format width cannot exceed 65,535 anyway).
+const MAX_COLUMN: usize = 80;
+
 /// Accumulates fastText's `test` figures: N, P@k and R@k.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PrecisionAtK {
@@ -586,7 +590,8 @@ impl Report {
             .map(|r| r.label.chars().count())
             .chain(["weighted avg".len()])
             .max()
-            .unwrap_or(12);
+            .unwrap_or(12)
+            .min(MAX_COLUMN);
         let _ = writeln!(
             out,
             "{:>width$} {:>9} {:>9} {:>9} {:>9}\n",
@@ -630,7 +635,8 @@ impl Report {
                 .map(|h| h.chars().count())
                 .chain(c.matrix.iter().flatten().map(|v| v.to_string().len()))
                 .max()
-                .unwrap_or(1);
+                .unwrap_or(1)
+                .min(MAX_COLUMN);
             let _ = write!(out, "{:>width$}", "");
             for h in &header {
                 let _ = write!(out, " {h:>cell$}");
@@ -828,6 +834,23 @@ mod tests {
         let text = r.to_text();
         assert!(text.contains("(not in training)"));
         assert!(text.contains("2 example(s) carry labels the model never saw"));
+    }
+
+    #[test]
+    fn labels_longer_than_any_format_width_are_printed_whole() {
+        let long = format!("__label__{}", "x".repeat(70_000));
+        for multi_label in [false, true] {
+            let mut t = Tally::new(&[long.as_str(), "b"]);
+            t.add(&[long.as_str()], &[long.as_str()]);
+            let predicted: &[&str] = if multi_label {
+                &["b", long.as_str()]
+            } else {
+                &["b"]
+            };
+            t.add(&["b"], predicted);
+            let text = t.report().to_text();
+            assert!(text.contains(&long));
+        }
     }
 
     #[test]

@@ -17,13 +17,16 @@ use serde::{Deserialize, Serialize};
 use super::ntm::Ntm;
 use super::train::{TrainConfig, TrainReport};
 use crate::io::FileFormat;
-use crate::io_util::write_atomic;
+use crate::io_util::{read_regular_file, write_atomic};
 use crate::text::{Pipeline, Processor};
 use crate::{Error, Result};
 
 pub const FORMAT: &str = "blazetext";
 pub const KIND: &str = "topics";
 pub const VERSION: u32 = 1;
+/// A sanity bound on a model file's size (1 TiB): the whole file is read, and the bound keeps a
+/// device such as `/dev/zero` from being read until memory runs out.
+const MAX_FILE_BYTES: u64 = 1 << 40;
 
 /// Everything about a model except its tensors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,10 +130,7 @@ impl TopicModel {
     }
 
     pub fn load(path: &Path) -> Result<TopicModel> {
-        let mut data = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut data))
-            .map_err(|e| Error::io(path, e))?;
+        let data = read_regular_file(path, MAX_FILE_BYTES, "a topic model")?;
         let not_ours = |why: String| {
             Error::model(
                 path,
@@ -182,6 +182,13 @@ impl TopicModel {
         }
         let tensors = SafeTensors::deserialize(&data).map_err(|e| not_ours(format!("{e:?}")))?;
         let arch = meta.config.arch.clone();
+        // A crafted or damaged header must not reach inference: no encoder layer, one topic.
+        arch.validate().map_err(|e| {
+            Error::model(
+                path,
+                format!("the model's architecture is impossible ({e}); the file is damaged"),
+            )
+        })?;
         if arch.n_words != meta.vocab.len() {
             return Err(not_ours("vocabulary size differs from the weights".into()));
         }
@@ -328,6 +335,27 @@ mod tests {
             TopicModel::load(&p).unwrap().meta.pipeline,
             with_pipeline.pipeline
         );
+    }
+
+    #[test]
+    fn a_model_without_encoder_layers_is_refused_at_load() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("m.ntm");
+        let mut m = model();
+        let mut arch = m.ntm.arch.clone();
+        arch.encoder_layers.clear();
+        // Tensors that match the crafted shapes, so that only the architecture is wrong.
+        m.ntm.params = arch
+            .param_shapes()
+            .into_iter()
+            .map(|(_, shape)| Array2::zeros(shape))
+            .collect();
+        m.ntm.arch = arch.clone();
+        m.meta.config.arch = arch;
+        m.save(&p).unwrap();
+        let err = TopicModel::load(&p).unwrap_err();
+        assert!(matches!(err, Error::Model { .. }), "{err}");
+        assert!(err.to_string().contains("encoder"), "{err}");
     }
 
     #[test]
