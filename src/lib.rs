@@ -24,6 +24,7 @@ mod subword;
 mod text;
 mod threads;
 mod topics;
+pub mod transform;
 mod vocab;
 
 

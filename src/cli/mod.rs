@@ -18,6 +18,7 @@ pub mod split;
 pub mod test;
 pub mod topics;
 pub mod train;
+pub mod transform;
 pub mod vocab;
 
 pub use pipeline_args::PipelineArgs;
@@ -99,6 +100,8 @@ pub enum Command {
     /// Serve models over HTTP: SageMaker's /invocations (BlazingText and NTM shapes) and more
     #[cfg(feature = "serve")]
     Serve(serve::Args),
+    /// SageMaker batch transform on local files: every record through a model, in order
+    Transform(transform::Args),
 }
 
 /// Runs the parsed command line.
@@ -144,5 +147,6 @@ pub fn run(mut cli: Cli) -> blazetext::Result<()> {
         Command::Topics(command) => topics::run(&cli.global, command),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&cli.global, args),
+        Command::Transform(args) => transform::run(&cli.global, args),
     }
 }
