@@ -6,9 +6,15 @@ answers differ on purpose:
 * ``test_label`` gives 0.0 (not NaN) where a ratio has no denominator, and an F1 score within
   [0, 1]; probabilities never exceed 1 (fastText adds 1e-5 to each one).
 * ``lrUpdateRate`` is accepted and checked, but the learning rate decays continuously.
-* ``get_words(include_freq=True)``, ``get_input_matrix``, ``get_output_matrix``,
-  ``get_subwords``, ``get_subword_id``, ``get_input_vector``, ``quantize``, ``set_matrices`` and
-  ``get_meter`` raise ``NotImplementedError`` until the library exposes what they need.
+* Word vectors trained by blazetext have no ``EOS`` (``</s>``) entry in their vocabulary.
+* ``get_nearest_neighbors`` and ``get_analogies`` need word vectors: a classifier's input vectors
+  are trained for its labels, and asking them raises ``blazetext.ModelError``.
+* ``get_subword_id`` and ``get_input_vector`` raise ``ValueError`` where fastText would crash
+  (no bucket rows, a row outside the matrix).
+* ``quantize`` raises ``NotImplementedError`` for classifiers until blazetext writes quantized
+  ``.ftz`` models (``ValueError`` for word vectors, as fastText), and the autotune arguments of
+  ``train_supervised`` are refused with a ``ValueError`` until tuning lands; ``get_meter`` raises
+  ``NotImplementedError``.
 """
 
 import os
@@ -18,6 +24,7 @@ import sys
 import numpy as np
 
 from . import _native
+from . import util  # noqa: F401  (fastText's `fasttext.util`, reachable the same way here)
 from ._settings import default_threads, name_parameter, to_settings
 
 BOW = "<"
@@ -43,10 +50,16 @@ def _text(value, on_unicode_error, what="text"):
     raise TypeError(f"{what} must be a str, got {type(value).__name__}")
 
 
-def _one_line(text, on_unicode_error):
+def _one_line(text, on_unicode_error, what="predict"):
+    """One line of text as fastText reads it: a line break is an error, and reading stops at an
+    ``EOS`` token (``</s>`` ends a line in fastText's dictionary)."""
     text = _text(text, on_unicode_error)
     if "\n" in text:
-        raise ValueError("predict processes one line at a time (remove '\\n')")
+        raise ValueError(f"{what} processes one line at a time (remove '\\n')")
+    if EOS in text:
+        tokens = text.split()
+        if EOS in tokens:
+            return " ".join(tokens[: tokens.index(EOS)])
     return text
 
 
@@ -101,36 +114,92 @@ class _FastText:
         return self.get_labels()
 
     def get_words(self, include_freq=False, on_unicode_error="strict"):
-        """The vocabulary, most frequent first."""
+        """The vocabulary, most frequent first; with ``include_freq``, ``(words, counts)`` where
+        ``counts`` is an int64 array of each word's count in the training data."""
         _text("", on_unicode_error)
-        if include_freq:
-            raise NotImplementedError("get_words(include_freq=True): word counts are not exposed yet")
-        return list(self._vectors.words)
+        words = list(self._model.words)
+        if not include_freq:
+            return words
+        if self._classifier is not None:
+            return words, self._classifier.word_counts()
+        counts = self._model.counts()
+        if counts is None:
+            raise _native.ModelError("word2vec files hold no word counts; only fastText models do")
+        return words, counts
 
     def get_labels(self, include_freq=False, on_unicode_error="strict"):
-        """A classifier's labels, most frequent first; the words for word vectors (as fastText)."""
+        """A classifier's labels, most frequent first (with ``include_freq``, ``(labels,
+        counts)``); the words for word vectors, as fastText does."""
         _text("", on_unicode_error)
-        if include_freq:
-            raise NotImplementedError("get_labels(include_freq=True): label counts are not exposed yet")
         if self._classifier is None:
-            return self.get_words()
-        return list(self._classifier.labels)
+            return self.get_words(include_freq, on_unicode_error)
+        labels = list(self._classifier.labels)
+        if include_freq:
+            return labels, self._classifier.label_counts()
+        return labels
 
     def get_word_id(self, word):
-        """The word's row in the vocabulary, or -1."""
-        found = self._vectors.word_id(_text(word, "strict", "word"))
+        """The word's row in the vocabulary and the input matrix, or -1."""
+        found = self._model.word_id(_text(word, "strict", "word"))
         return -1 if found is None else found
 
     def get_label_id(self, label):
-        """The label's index in ``get_labels()``, or -1."""
-        labels = self.get_labels()
-        return labels.index(label) if label in labels else -1
+        """The label's index in ``get_labels()``, or -1 (for word vectors, as ``get_word_id``)."""
+        label = _text(label, "strict", "label")
+        if self._classifier is None:
+            return self.get_word_id(label)
+        found = self._classifier.label_id(label)
+        return -1 if found is None else found
+
+    def get_subwords(self, word, on_unicode_error="strict"):
+        """``(subwords, ids)``: the word itself when in the vocabulary, then its character
+        n-grams (``<wo``, ``wor``, …), and their rows in the input matrix (an int64 array), in
+        fastText's order. The word's vector is the mean of those rows."""
+        return self._model.word_subwords(_text(word, on_unicode_error, "word"))
+
+    def get_subword_id(self, subword):
+        """The input-matrix row ``subword`` hashes to (after the word rows)."""
+        found = self._model.subword_row(_text(subword, "strict", "subword"))
+        if found is None:
+            raise ValueError("get_subword_id: this model has no bucket rows (bucket=0)")
+        return found
+
+    def get_input_vector(self, ind):
+        """Row ``ind`` of the input matrix."""
+        if isinstance(ind, bool) or not isinstance(ind, (int, np.integer)):
+            raise TypeError(f"ind must be an int, got {type(ind).__name__}")
+        if ind < 0:
+            raise ValueError(f"ind: must be a row of the input matrix (0 or more), got {ind}")
+        return self._model.input_row(int(ind))
+
+    def get_input_matrix(self):
+        """A copy of the input matrix: one row per word, then ``bucket`` hashed n-gram rows."""
+        return self._model.input_matrix()
+
+    def get_output_matrix(self):
+        """A copy of the output matrix: one row per label (classifiers) or per word."""
+        return self._model.output_matrix()
+
+    def set_matrices(self, input_matrix, output_matrix):
+        """Replaces the input and output matrices (converted to float32); they must keep the
+        rows of ``get_input_matrix()`` and ``get_output_matrix()`` and may change the
+        dimension, as ``fasttext.util.reduce_model`` does."""
+        matrices = []
+        for name, matrix in (("input_matrix", input_matrix), ("output_matrix", output_matrix)):
+            if not hasattr(matrix, "__array__") and not isinstance(matrix, (list, tuple)):
+                raise TypeError(f"{name} must be a 2-D array, got {type(matrix).__name__}")
+            matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+            if matrix.ndim != 2:
+                raise ValueError(f"{name}: must be a 2-D array, got shape {matrix.shape}")
+            matrices.append(matrix)
+        self._model = self._model.with_matrices(*matrices)
 
     # -- vectors -----------------------------------------------------------------------------
 
     def get_word_vector(self, word):
-        """The word's vector (its n-grams for an unknown word; zeros without subwords)."""
-        vector = self._vectors.word_vector(_text(word, "strict", "word"))
+        """The word's vector: the mean of its ``get_subwords`` rows (its n-grams for an unknown
+        word; zeros when it has none)."""
+        vector = self._model.word_vector(_text(word, "strict", "word"))
         if vector is None:
             return np.zeros(self.get_dimension(), dtype=np.float32)
         return vector
@@ -139,10 +208,12 @@ class _FastText:
         return self.get_word_vector(word)
 
     def __contains__(self, word):
-        return word in self._vectors
+        return isinstance(word, str) and self._model.word_id(word) is not None
 
     def get_sentence_vector(self, text):
         """The vector of one line of text."""
+        if self._classifier is not None:
+            return self._model.sentence_vector(_one_line(text, "strict", "sentence vector"))
         text = _text(text, "strict")
         if "\n" in text:
             raise ValueError("sentence vector processes one line at a time (remove '\\n')")
@@ -158,15 +229,19 @@ class _FastText:
         return self._vectors.analogy(b, a, c, k)
 
     def get_line(self, text, on_unicode_error="strict"):
-        """``(words, labels)`` of a line, or a list of them for a list of lines."""
+        """``(words, labels)`` of a line: its whitespace-separated words and ``EOS`` (as fastText
+        reads a line), and the labels the model knows. A list of lines gives ``(list of word
+        lists, list of label lists)``."""
         if isinstance(text, list):
-            return [self.get_line(t, on_unicode_error) for t in text]
-        text = _one_line(text, on_unicode_error)
+            lines = [self.get_line(t, on_unicode_error) for t in text]
+            return [words for words, _ in lines], [labels for _, labels in lines]
+        text = _one_line(text, on_unicode_error, "get_line")
         prefix = (self._args or {}).get("label", "__label__")
         tokens = text.split()
+        known = self._classifier.label_id if self._classifier is not None else lambda _: None
         return (
-            [t for t in tokens if not t.startswith(prefix)],
-            [t for t in tokens if t.startswith(prefix)],
+            [t for t in tokens if not t.startswith(prefix)] + [EOS],
+            [t for t in tokens if t.startswith(prefix) and known(t) is not None],
         )
 
     # -- classification ----------------------------------------------------------------------
@@ -184,15 +259,9 @@ class _FastText:
         """
         classifier = self._need_classifier("predict")
         if isinstance(text, list):
-            lines = [_one_line(t, on_unicode_error) for t in text]
-            answers = classifier.predict(lines, k, threshold)
-            return (
-                [labels for labels, _ in answers],
-                [np.asarray(probs, dtype=np.float32) for _, probs in answers],
-            )
-        line = _one_line(text, on_unicode_error)
-        labels, probs = classifier.predict([line], k, threshold)[0]
-        return tuple(labels), np.asarray(probs, dtype=np.float64)
+            return classifier.predict([_one_line(t, on_unicode_error) for t in text], k, threshold)
+        labels, probs = classifier.predict([_one_line(text, on_unicode_error)], k, threshold)
+        return tuple(labels[0]), probs[0].astype(np.float64)
 
     def test(self, path, k=1, threshold=0.0):
         """``(N, precision@k, recall@k)`` on a labelled file."""
@@ -212,6 +281,11 @@ class _FastText:
         """Writes the model to ``path`` (fastText's ``.bin``) and its text pipeline next to it."""
         path = os.fspath(path)
         prefix = path[: -len(".bin")] if path.endswith(".bin") else path
+        source = self._model.path if isinstance(self._model, _native.WordVectors) else None
+        if source is not None:
+            # Vectors loaded from a file hold only what queries need: the file is the model.
+            _copy_model(source, path, prefix)
+            return
         written = self._model.save(prefix)
         binary = next(str(f) for f in written if str(f).endswith(".bin"))
         if binary != path:
@@ -219,32 +293,41 @@ class _FastText:
 
     # -- not available yet -------------------------------------------------------------------
 
-    def _missing(self, name):
-        raise NotImplementedError(f"{name} is not available in blazetext yet")
-
-    def get_input_matrix(self):
-        self._missing("get_input_matrix")
-
-    def get_output_matrix(self):
-        self._missing("get_output_matrix")
-
-    def get_subwords(self, word, on_unicode_error="strict"):
-        self._missing("get_subwords")
-
-    def get_subword_id(self, subword):
-        self._missing("get_subword_id")
-
-    def get_input_vector(self, ind):
-        self._missing("get_input_vector")
-
     def get_meter(self, path, k=-1):
-        self._missing("get_meter")
+        """Not available yet: blazetext has no precision-recall meter."""
+        raise NotImplementedError("get_meter is not available in blazetext yet")
 
-    def quantize(self, *args, **kwargs):
-        self._missing("quantize")
+    def quantize(
+        self,
+        input=None,
+        qout=False,
+        cutoff=0,
+        retrain=False,
+        epoch=None,
+        lr=None,
+        thread=None,
+        verbose=None,
+        dsub=2,
+        qnorm=False,
+    ):
+        """Not available yet: blazetext does not write quantized ``.ftz`` models. Word vectors
+        raise ``ValueError`` as in fastText, which quantizes only classifiers."""
+        if self._classifier is None:
+            raise ValueError("quantize: only supervised models can be quantized")
+        raise NotImplementedError(
+            "quantize: blazetext does not write quantized (.ftz) models yet; save_model writes "
+            "the full .bin"
+        )
 
-    def set_matrices(self, input_matrix, output_matrix):
-        self._missing("set_matrices")
+
+def _copy_model(source, path, prefix):
+    """Copies a model file to ``path`` and its manifest (the ``.json`` beside it) to
+    ``<prefix>.json``."""
+    if os.path.abspath(source) != os.path.abspath(path):
+        shutil.copyfile(source, path)
+    manifest = os.path.splitext(os.fspath(source))[0] + ".json"
+    if os.path.exists(manifest) and os.path.abspath(manifest) != os.path.abspath(prefix + ".json"):
+        shutil.copyfile(manifest, prefix + ".json")
 
 
 def _load(path):
@@ -312,7 +395,10 @@ def train_supervised(
     autotuneDuration=300,
     autotuneModelSize="",
 ):
-    """Trains a text classifier on ``__label__``-tagged lines (fastText's defaults)."""
+    """Trains a text classifier on ``__label__``-tagged lines (fastText's defaults).
+
+    The autotune arguments are accepted for compatibility, but tuning is not available yet: an
+    ``autotuneValidationFile`` raises ``ValueError``."""
     kwargs = dict(locals())
     if kwargs["thread"] is None:
         kwargs["thread"] = default_threads()

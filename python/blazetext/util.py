@@ -34,6 +34,30 @@ def find_nearest_neighbor(query, vectors, ban_set, cossims=None):
     return -1
 
 
+def _principal_axes(matrix, dim, sample=100000):
+    """The ``dim`` principal axes (columns, largest variance first) of the first ``sample``
+    rows of ``matrix``, as fastText's util maps a model with its first 100,000 input rows."""
+    rows = np.asarray(matrix[:sample], dtype=np.float32)
+    rows = rows - rows.mean(axis=0, dtype=np.float32)
+    covariance = np.divide(rows.T @ rows, max(rows.shape[0] - 1, 1), dtype=np.float32)
+    # eigh, not fastText's eig: the covariance is symmetric, and eig neither sorts its
+    # eigenvalues nor always returns them real.
+    values, vectors = np.linalg.eigh(covariance)
+    return vectors[:, np.argsort(values)[::-1][:dim]].astype(np.float32)
+
+
 def reduce_model(ft_model, target_dim):
-    """Not available yet: it needs the model's matrices (``get_input_matrix``/``set_matrices``)."""
-    raise NotImplementedError("reduce_model needs model matrices, which blazetext does not expose yet")
+    """Projects ``ft_model``'s input and output matrices on the ``target_dim`` principal axes of
+    its input matrix (PCA, as fastText's ``util.reduce_model``) and sets them; returns the model,
+    whose dimension is then ``target_dim``."""
+    if isinstance(target_dim, bool) or not isinstance(target_dim, (int, np.integer)):
+        raise TypeError(f"target_dim must be an int, got {type(target_dim).__name__}")
+    dim = ft_model.get_dimension()
+    if not 1 <= target_dim <= dim:
+        raise ValueError(
+            f"target_dim: must be between 1 and the model's dimension {dim}, got {target_dim}"
+        )
+    input_matrix = ft_model.get_input_matrix()
+    axes = _principal_axes(input_matrix, int(target_dim))
+    ft_model.set_matrices(input_matrix @ axes, ft_model.get_output_matrix() @ axes)
+    return ft_model

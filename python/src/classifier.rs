@@ -3,11 +3,14 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use numpy::{IntoPyArray, PyArray1};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2};
 use pyo3::prelude::*;
 
 use crate::errors::to_py;
-use crate::vectors::WordVectors;
+use crate::vectors::{matrix_to_numpy, numpy_to_matrix, subwords_to_python, Subwords, WordVectors};
+
+/// The labels of each text, and their probabilities.
+type Predictions<'py> = (Vec<Vec<String>>, Vec<Bound<'py, PyArray1<f32>>>);
 
 /// One label's `(label, precision, recall, f1, support)`.
 type LabelFigures = (String, f64, f64, f64, u64);
@@ -79,28 +82,118 @@ impl Classifier {
         (!path.as_os_str().is_empty()).then(|| path.to_path_buf())
     }
 
-    /// For each text, its `k` best labels (`-1`: all) with probability ≥ `threshold` and their
-    /// probabilities, most probable first. Runs in parallel without the GIL.
-    #[pyo3(signature = (texts, k=1, threshold=0.0))]
-    fn predict(
+    /// The vocabulary (with `</s>`), most frequent first.
+    #[getter]
+    fn words(&self) -> Vec<String> {
+        self.inner.words()
+    }
+
+    /// Each word's count in the training data (int64).
+    fn word_counts<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
+        let counts: Vec<i64> = self
+            .inner
+            .word_counts()
+            .into_iter()
+            .map(|c| c as i64)
+            .collect();
+        counts.into_pyarray(py)
+    }
+
+    /// Each label's count in the training data (int64).
+    fn label_counts<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
+        let counts: Vec<i64> = self
+            .inner
+            .label_counts()
+            .into_iter()
+            .map(|c| c as i64)
+            .collect();
+        counts.into_pyarray(py)
+    }
+
+    /// The row of `word` in `words`, or None.
+    fn word_id(&self, word: &str) -> Option<usize> {
+        self.inner.word_id(word)
+    }
+
+    /// The index of `label` in `labels`, or None.
+    fn label_id(&self, label: &str) -> Option<usize> {
+        self.inner.label_id(label)
+    }
+
+    /// fastText's word vector of the token `word` (zeros when it has no input rows).
+    fn word_vector<'py>(&self, py: Python<'py>, word: &str) -> PyResult<Bound<'py, PyArray1<f32>>> {
+        Ok(self
+            .inner
+            .word_vector(word)
+            .map_err(to_py)?
+            .into_pyarray(py))
+    }
+
+    /// fastText's `get_subwords`: the word and its character n-grams, and their input rows.
+    fn word_subwords<'py>(&self, py: Python<'py>, word: &str) -> Subwords<'py> {
+        subwords_to_python(py, self.inner.word_subwords(word))
+    }
+
+    /// The input row `subword` hashes to, or None without bucket rows.
+    fn subword_row(&self, subword: &str) -> Option<usize> {
+        self.inner.subword_row(subword)
+    }
+
+    /// Row `row` of the input matrix.
+    fn input_row<'py>(&self, py: Python<'py>, row: usize) -> PyResult<Bound<'py, PyArray1<f32>>> {
+        Ok(self.inner.input_row(row).map_err(to_py)?.into_pyarray(py))
+    }
+
+    /// A copy of the input matrix: word rows, then the hashed n-gram rows.
+    fn input_matrix<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let input = py.detach(|| self.inner.input_matrix()).map_err(to_py)?;
+        Ok(matrix_to_numpy(py, input))
+    }
+
+    /// A copy of the output matrix: one row per label.
+    fn output_matrix<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f32>> {
+        matrix_to_numpy(py, self.inner.output_matrix())
+    }
+
+    /// The same classifier with new input and output matrices (float32, the same rows).
+    fn with_matrices(
         &self,
         py: Python<'_>,
+        input: PyReadonlyArray2<'_, f32>,
+        output: PyReadonlyArray2<'_, f32>,
+    ) -> PyResult<Classifier> {
+        let (input, output) = (numpy_to_matrix(&input), numpy_to_matrix(&output));
+        let inner = py
+            .detach(|| self.inner.with_matrices(input, output))
+            .map_err(to_py)?;
+        Ok(Classifier::new(inner))
+    }
+
+    /// For each text, its `k` best labels (`-1`: all) with probability ≥ `threshold`, most
+    /// probable first: `(labels per text, probabilities per text as float32 arrays)`, the
+    /// shapes fastText's `predict` gives for a list. Runs in parallel without the GIL.
+    #[pyo3(signature = (texts, k=1, threshold=0.0))]
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
         texts: Vec<String>,
         k: i64,
         threshold: f32,
-    ) -> PyResult<Vec<(Vec<String>, Vec<f32>)>> {
+    ) -> PyResult<Predictions<'py>> {
         let answers = py
             .detach(|| self.inner.predict_batch(&texts, k, threshold))
             .map_err(to_py)?;
-        Ok(answers
-            .into_iter()
-            .map(|predictions| {
-                predictions
-                    .into_iter()
-                    .map(|p| (p.label, p.probability))
-                    .unzip()
-            })
-            .collect())
+        let mut labels = Vec::with_capacity(answers.len());
+        let mut probabilities = Vec::with_capacity(answers.len());
+        for predictions in answers {
+            let (names, values): (Vec<String>, Vec<f32>) = predictions
+                .into_iter()
+                .map(|p| (p.label, p.probability))
+                .unzip();
+            labels.push(names);
+            probabilities.push(values.into_pyarray(py));
+        }
+        Ok((labels, probabilities))
     }
 
     /// The text's vector as the model sees it (average of its input rows).

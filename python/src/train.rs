@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 
 use crate::classifier::Classifier;
 use crate::errors::to_py;
-use crate::run::cancellable;
+use crate::run::{cancellable, Finished};
 use crate::text::Pipeline;
 use crate::topics::TopicModel;
 use crate::vectors::WordVectors;
@@ -71,9 +71,17 @@ pub(crate) fn train_classifier(
     if let Some(pipeline) = pipeline {
         trainer = trainer.pipeline(pipeline.inner.clone());
     }
-    let (classifier, _report) = cancellable(py, verbose, |hook, flag| {
-        trainer.on_event(hook).cancel_flag(flag).train(&data)
-    })?;
+    let (classifier, _report) = cancellable(
+        py,
+        verbose,
+        |hook, flag| trainer.on_event(hook).cancel_flag(flag).train(&data),
+        |(_, report)| {
+            Some(Finished {
+                words_per_sec_per_thread: report.tokens_per_sec_per_thread,
+                loss: report.loss,
+            })
+        },
+    )?;
     Ok(Classifier::new(classifier))
 }
 
@@ -100,9 +108,17 @@ pub(crate) fn train_vectors(
     if let Some(pipeline) = pipeline {
         trainer = trainer.pipeline(pipeline.inner.clone());
     }
-    let (vectors, _report) = cancellable(py, verbose, |hook, flag| {
-        trainer.on_event(hook).cancel_flag(flag).train(&data)
-    })?;
+    let (vectors, _report) = cancellable(
+        py,
+        verbose,
+        |hook, flag| trainer.on_event(hook).cancel_flag(flag).train(&data),
+        |(_, report)| {
+            Some(Finished {
+                words_per_sec_per_thread: report.summary.words_per_sec_per_thread,
+                loss: report.summary.loss,
+            })
+        },
+    )?;
     Ok(WordVectors::new(vectors, None))
 }
 
@@ -137,8 +153,11 @@ pub(crate) fn train_topics(
     if let Some(pipeline) = pipeline {
         trainer = trainer.pipeline(pipeline.inner.clone());
     }
-    let (model, _report) = cancellable(py, verbose, |hook, flag| {
-        trainer.on_event(hook).cancel_flag(flag).train(&data)
-    })?;
+    let (model, _report) = cancellable(
+        py,
+        verbose,
+        |hook, flag| trainer.on_event(hook).cancel_flag(flag).train(&data),
+        |_| None,
+    )?;
     Ok(TopicModel::new(model))
 }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use blazetext::format::Matrix;
 use blazetext::{AnalogyMethod, AnalogyOptions, SimilarityOptions};
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
@@ -25,6 +26,32 @@ impl WordVectors {
 
 type Neighbours = Vec<(f32, String)>;
 
+/// fastText's `get_subwords` answer: the strings and their input rows (int64).
+pub(crate) type Subwords<'py> = (Vec<String>, Bound<'py, PyArray1<i64>>);
+
+pub(crate) fn subwords_to_python(py: Python<'_>, rows: Vec<blazetext::SubwordRow>) -> Subwords<'_> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.row as i64).collect();
+    (
+        rows.into_iter().map(|r| r.text).collect(),
+        ids.into_pyarray(py),
+    )
+}
+
+/// A NumPy array that owns the matrix's values (no copy).
+pub(crate) fn matrix_to_numpy(py: Python<'_>, m: Matrix) -> Bound<'_, PyArray2<f32>> {
+    let shape = (m.rows(), m.cols());
+    numpy::ndarray::Array2::from_shape_vec(shape, m.into_vec())
+        .expect("a matrix holds rows × cols values")
+        .into_pyarray(py)
+}
+
+/// A copy of a 2-D float32 array (any strides) as a matrix.
+pub(crate) fn numpy_to_matrix(array: &PyReadonlyArray2<'_, f32>) -> Matrix {
+    let rows = array.as_array();
+    let (height, width) = rows.dim();
+    Matrix::from_vec(height, width, rows.iter().copied().collect())
+}
+
 fn pairs(found: Vec<blazetext::Neighbour>) -> Neighbours {
     found.into_iter().map(|n| (n.score, n.word)).collect()
 }
@@ -37,11 +64,8 @@ impl WordVectors {
         words: Vec<String>,
         vectors: PyReadonlyArray2<'_, f32>,
     ) -> PyResult<WordVectors> {
-        let rows = vectors.as_array();
-        let (height, width) = rows.dim();
-        let matrix =
-            blazetext::format::Matrix::from_vec(height, width, rows.iter().copied().collect());
-        let inner = blazetext::WordVectors::from_vectors(words, matrix).map_err(to_py)?;
+        let inner = blazetext::WordVectors::from_vectors(words, numpy_to_matrix(&vectors))
+            .map_err(to_py)?;
         Ok(WordVectors::new(inner, None))
     }
 
@@ -115,12 +139,66 @@ impl WordVectors {
     }
 
     /// Every word's vector, one row per word of `words` (gensim's `KeyedVectors.vectors`).
-    fn matrix<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f32>>> {
+    fn matrix<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f32>> {
         let vectors = py.detach(|| self.inner.vectors());
-        let shape = (vectors.rows(), vectors.cols());
-        let array = numpy::ndarray::Array2::from_shape_vec(shape, vectors.into_vec())
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        Ok(array.into_pyarray(py))
+        matrix_to_numpy(py, vectors)
+    }
+
+    /// Each word's corpus count (int64), or None for word2vec files.
+    fn counts<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray1<i64>>> {
+        let counts = self.inner.word_counts()?;
+        Some(
+            counts
+                .iter()
+                .map(|&c| c as i64)
+                .collect::<Vec<_>>()
+                .into_pyarray(py),
+        )
+    }
+
+    /// A copy of the input matrix: word rows, then the hashed n-gram rows.
+    fn input_matrix<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f32>> {
+        matrix_to_numpy(py, self.inner.input_matrix().clone())
+    }
+
+    /// Row `row` of the input matrix.
+    fn input_row<'py>(&self, py: Python<'py>, row: usize) -> PyResult<Bound<'py, PyArray1<f32>>> {
+        Ok(self
+            .inner
+            .input_row(row)
+            .map_err(to_py)?
+            .to_vec()
+            .into_pyarray(py))
+    }
+
+    /// A copy of the output matrix (read from the model file when loaded from one).
+    fn output_matrix<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let output = py.detach(|| self.inner.output_matrix()).map_err(to_py)?;
+        Ok(matrix_to_numpy(py, output))
+    }
+
+    /// fastText's `get_subwords`: the word and its character n-grams, and their input rows.
+    fn word_subwords<'py>(&self, py: Python<'py>, word: &str) -> Subwords<'py> {
+        subwords_to_python(py, self.inner.word_subwords(word))
+    }
+
+    /// The input row `subword` hashes to, or None without bucket rows.
+    fn subword_row(&self, subword: &str) -> Option<usize> {
+        self.inner.subword_row(subword)
+    }
+
+    /// The same model with new input and output matrices (float32, the same rows).
+    fn with_matrices(
+        &self,
+        py: Python<'_>,
+        input: PyReadonlyArray2<'_, f32>,
+        output: PyReadonlyArray2<'_, f32>,
+    ) -> PyResult<WordVectors> {
+        let (input, output) = (numpy_to_matrix(&input), numpy_to_matrix(&output));
+        let inner = py
+            .detach(|| self.inner.with_matrices(input, output))
+            .map_err(to_py)?;
+        Ok(WordVectors::new(inner, None))
     }
 
     /// The `k` nearest words to a word or phrase: `(cosine, word)`, best first.

@@ -88,7 +88,11 @@ def test_classifier_words_and_vectors(classifier):
         classifier.get_sentence_vector("a\nb")
     assert classifier.get_labels() == classifier.labels
     assert classifier.get_label_id(classifier.labels[0]) == 0
-    assert classifier.get_line("__label__x hello world") == (["hello", "world"], ["__label__x"])
+    label = classifier.labels[0]
+    assert classifier.get_line(f"{label} hello __label__unknown world") == (
+        ["hello", "world", fasttext.EOS],
+        [label],
+    )
     assert not classifier.is_quantized()
 
 
@@ -187,11 +191,15 @@ def test_searches_bad_input(vectors, classifier):
         classifier.get_nearest_neighbors("cake")
 
 
-def test_not_yet_available(classifier):
+def test_not_yet_available(classifier, vectors):
+    with pytest.raises(NotImplementedError, match="ftz"):
+        classifier.quantize()
+    with pytest.raises(ValueError, match="supervised"):
+        vectors.quantize()  # fastText quantizes classifiers only
     with pytest.raises(NotImplementedError):
-        classifier.get_input_matrix()
-    with pytest.raises(NotImplementedError):
-        classifier.get_words(include_freq=True)
+        classifier.get_meter("x")
+    with pytest.raises(ValueError, match="autotuneValidationFile"):
+        fasttext.train_supervised("x", autotuneValidationFile="valid.txt", verbose=0)
 
 
 def test_fasttext_submodule_and_constructor(classifier, tmp_path):

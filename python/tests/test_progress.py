@@ -8,14 +8,15 @@ import sys
 SCRIPT = r"""
 import sys
 import blazetext.fasttext as fasttext
-fasttext.train_unsupervised(sys.argv[1], epoch=5, dim=20, thread=1, verbose=int(sys.argv[2]))
+train = getattr(fasttext, sys.argv[1])
+train(sys.argv[2], epoch=5, dim=20, thread=1, verbose=int(sys.argv[3]))
 """
 
 
-def terminal_output(corpora, verbose):
+def terminal_output(corpora, verbose, train="train_unsupervised", corpus="sample.txt"):
     leader, follower = pty.openpty()
     child = subprocess.Popen(
-        [sys.executable, "-c", SCRIPT, str(corpora / "sample.txt"), str(verbose)],
+        [sys.executable, "-c", SCRIPT, train, str(corpora / corpus), str(verbose)],
         stderr=follower,
         stdout=follower,
     )
@@ -42,3 +43,10 @@ def test_verbose_2_shows_progress(corpora):
 
 def test_verbose_0_is_silent(corpora):
     assert terminal_output(corpora, 0).strip() == ""
+
+
+def test_verbose_2_shows_progress_of_a_short_supervised_run(corpora):
+    # 1,200 lines: fewer than the library's progress interval, so the line comes from the end.
+    out = terminal_output(corpora, 2, "train_supervised", "sample-labelled.train")
+    assert "Progress: 100.0%" in out and "avg.loss:" in out
+    assert out.endswith("\n")

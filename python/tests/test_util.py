@@ -12,3 +12,7 @@ def test_precision_recall():
 def test_find_nearest_neighbor():
     vectors = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]], dtype=np.float32)
     assert util.find_nearest_neighbor(vectors[0], vectors, ban_set={0}) == 1
+
+
+def test_reachable_as_fasttext_util():
+    assert blazetext.fasttext.util.reduce_model is util.reduce_model

@@ -6,9 +6,13 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::vectors::{check_matrices, check_row, subword_row, subword_rows, SubwordRow, Subwords};
 use crate::classify::model::{Classifier as Engine, LineBuffers};
 use crate::classify::predict::{check_threshold, evaluate, predict_file, TopK};
+use crate::format::{DictEntry, FastTextFile, Matrix};
+use crate::model::SharedMatrix;
 use crate::text::Processor;
+use crate::vocab::Entry;
 use crate::Result;
 
 pub use crate::classify::metrics::{
@@ -123,6 +127,214 @@ impl Classifier {
     /// multi-label data needs.
     pub fn is_multi_label(&self) -> bool {
         self.engine.is_multi_label()
+    }
+
+    /// Each label's count in the training data, in [`labels`](Self::labels) order (fastText's
+    /// `get_labels(include_freq=True)`).
+    ///
+    /// ```
+    /// # use blazetext::{ClassifierTrainer, Mode, TrainConfig, TrainingData};
+    /// # let mut config = TrainConfig::defaults(Mode::Supervised);
+    /// # (config.vector_dim, config.buckets, config.threads) = (10, 10_000, 1);
+    /// # let data = TrainingData::files(["corpora/sample-labelled.train"]);
+    /// # let (classifier, _) = ClassifierTrainer::new(config).train(&data)?;
+    /// let counts = classifier.label_counts();
+    /// assert_eq!(counts.len(), classifier.labels().len());
+    /// assert_eq!(classifier.label_id(&classifier.labels()[1]), Some(1));
+    /// assert_eq!(classifier.label_id("__label__nonsense"), None);
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    pub fn label_counts(&self) -> Vec<u64> {
+        self.engine.vocab.labels().iter().map(|e| e.count).collect()
+    }
+
+    /// The index of `label` (prefix included) in [`labels`](Self::labels), when the model knows
+    /// it.
+    pub fn label_id(&self, label: &str) -> Option<usize> {
+        self.engine.vocab.label_id(label).map(|id| id as usize)
+    }
+
+    /// The vocabulary (with the end-of-line token `</s>`), most frequent first, as fastText's
+    /// `get_words` lists a classifier's words.
+    ///
+    /// ```
+    /// # use blazetext::{ClassifierTrainer, Mode, TrainConfig, TrainingData};
+    /// # let mut config = TrainConfig::defaults(Mode::Supervised);
+    /// # (config.vector_dim, config.buckets, config.threads) = (10, 10_000, 1);
+    /// # let data = TrainingData::files(["corpora/sample-labelled.train"]);
+    /// # let (classifier, _) = ClassifierTrainer::new(config).train(&data)?;
+    /// let words = classifier.words();
+    /// assert_eq!(classifier.word_counts().len(), words.len());
+    /// assert_eq!(classifier.word_id(&words[2]), Some(2));
+    /// assert!(words.iter().any(|w| w == "</s>"));
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    pub fn words(&self) -> Vec<String> {
+        self.engine
+            .vocab
+            .words()
+            .iter()
+            .map(|e| e.text.clone())
+            .collect()
+    }
+
+    /// Each word's count in the training data, in [`words`](Self::words) order.
+    pub fn word_counts(&self) -> Vec<u64> {
+        self.engine.vocab.words().iter().map(|e| e.count).collect()
+    }
+
+    /// The row of `word` in [`words`](Self::words) and the input matrix (exact spelling, no
+    /// pipeline), when it is in the vocabulary.
+    pub fn word_id(&self, word: &str) -> Option<usize> {
+        self.engine.vocab.word_id(word).map(|id| id as usize)
+    }
+
+    /// The input rows `word`'s vector averages, in fastText's order: its own row when it is in
+    /// the vocabulary, then its character n-grams when the model has them (see
+    /// [`WordVectors::word_subwords`](crate::WordVectors::word_subwords)).
+    ///
+    /// ```
+    /// # use blazetext::{ClassifierTrainer, Mode, TrainConfig, TrainingData};
+    /// # let mut config = TrainConfig::defaults(Mode::Supervised);
+    /// # (config.vector_dim, config.buckets, config.threads) = (10, 10_000, 1);
+    /// (config.subwords, config.min_char, config.max_char) = (true, 3, 4);
+    /// # let data = TrainingData::files(["corpora/sample-labelled.train"]);
+    /// # let (classifier, _) = ClassifierTrainer::new(config).train(&data)?;
+    /// let rows = classifier.word_subwords("cake");
+    /// let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+    /// assert_eq!(texts, ["cake", "<ca", "<cak", "cak", "cake", "ake", "ake>", "ke>"]);
+    /// assert_eq!(classifier.subword_row("<ca"), Some(rows[1].row));
+    ///
+    /// // A word's vector is the average of those rows.
+    /// let mut sum = vec![0.0f32; classifier.dim()];
+    /// for r in &rows {
+    ///     let row = classifier.input_row(r.row)?;
+    ///     sum.iter_mut().zip(&row).for_each(|(s, x)| *s += x / rows.len() as f32);
+    /// }
+    /// let vector = classifier.word_vector("cake")?;
+    /// assert!(vector.iter().zip(&sum).all(|(a, b)| (a - b).abs() < 1e-6));
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    pub fn word_subwords(&self, word: &str) -> Vec<SubwordRow> {
+        let spec = &self.engine.spec;
+        let ngrams = (spec.maxn > 0 && spec.bucket > 0).then_some(Subwords {
+            minn: spec.minn,
+            maxn: spec.maxn,
+            bucket: spec.bucket,
+        });
+        subword_rows(word, self.word_id(word), ngrams, spec.nwords as usize)
+    }
+
+    /// The input row a character n-gram (or any string) hashes to, after the word rows
+    /// (fastText's `get_subword_id`); `None` when the model has no bucket rows.
+    pub fn subword_row(&self, subword: &str) -> Option<usize> {
+        let spec = &self.engine.spec;
+        (spec.bucket > 0).then(|| {
+            let hash = crate::subword::hash(subword.as_bytes());
+            subword_row(hash, spec.nwords as usize, spec.bucket)
+        })
+    }
+
+    /// fastText's word vector of the token `word` (no pipeline): the average of the input rows
+    /// of [`word_subwords`](Self::word_subwords); zeros when it has none (an unknown word in a
+    /// model without character n-grams), as fastText gives.
+    ///
+    /// Errors: [`Error::Io`](crate::Error::Io) when a classifier from
+    /// [`open`](Self::open) cannot read its input matrix.
+    pub fn word_vector(&self, word: &str) -> Result<Vec<f32>> {
+        let rows: Vec<u32> = self
+            .word_subwords(word)
+            .iter()
+            .map(|r| r.row as u32)
+            .collect();
+        let mut v = vec![0.0; self.dim()];
+        self.engine.input.all()?.average_rows(&rows, &mut v);
+        Ok(v)
+    }
+
+    /// Row `row` of the input matrix (fastText's `get_input_vector`).
+    ///
+    /// Errors: [`Error::Config`](crate::Error::Config) when the matrix has no such row.
+    pub fn input_row(&self, row: usize) -> Result<Vec<f32>> {
+        let input = self.engine.input.all()?;
+        check_row(row, input.rows())?;
+        let mut v = vec![0.0; input.cols()];
+        input.copy_row(row, &mut v);
+        Ok(v)
+    }
+
+    /// A copy of the input matrix (fastText's `get_input_matrix`): one row per word, then the
+    /// hashed rows of character and word n-grams.
+    ///
+    /// ```
+    /// # use blazetext::{ClassifierTrainer, Mode, TrainConfig, TrainingData};
+    /// # let mut config = TrainConfig::defaults(Mode::Supervised);
+    /// # (config.vector_dim, config.buckets, config.threads) = (10, 10_000, 1);
+    /// # let data = TrainingData::files(["corpora/sample-labelled.train"]);
+    /// # let (classifier, _) = ClassifierTrainer::new(config).train(&data)?;
+    /// let input = classifier.input_matrix()?;
+    /// assert_eq!(input.rows(), classifier.words().len() + 10_000);
+    /// let output = classifier.output_matrix();
+    /// assert_eq!((output.rows(), output.cols()), (classifier.labels().len(), 10));
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    ///
+    /// Errors: as [`word_vector`](Self::word_vector).
+    pub fn input_matrix(&self) -> Result<Matrix> {
+        Ok(copy_matrix(self.engine.input.all()?))
+    }
+
+    /// A copy of the output matrix (fastText's `get_output_matrix`): one row per label (per
+    /// inner node of the label tree for hierarchical softmax).
+    pub fn output_matrix(&self) -> Matrix {
+        copy_matrix(&self.engine.output)
+    }
+
+    /// The same classifier with its input and output matrices replaced (fastText's
+    /// `set_matrices`), for example projected to fewer dimensions: they must have the rows of
+    /// [`input_matrix`](Self::input_matrix) and [`output_matrix`](Self::output_matrix) and may
+    /// change the dimension. The result is held in memory like a model just trained.
+    ///
+    /// ```
+    /// # use blazetext::{ClassifierTrainer, Mode, TrainConfig, TrainingData};
+    /// # let mut config = TrainConfig::defaults(Mode::Supervised);
+    /// # (config.vector_dim, config.buckets, config.threads) = (10, 10_000, 1);
+    /// # let data = TrainingData::files(["corpora/sample-labelled.train"]);
+    /// # let (classifier, _) = ClassifierTrainer::new(config).train(&data)?;
+    /// let same = classifier.with_matrices(classifier.input_matrix()?, classifier.output_matrix())?;
+    /// let text = "the striker scored a late goal";
+    /// assert_eq!(same.predict(text, 2, 0.0)?, classifier.predict(text, 2, 0.0)?);
+    ///
+    /// let wrong = blazetext::format::Matrix::zeros(3, 10);
+    /// assert!(classifier.with_matrices(wrong, classifier.output_matrix()).is_err());
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    ///
+    /// Errors: [`Error::Config`](crate::Error::Config) when the shapes do not fit.
+    pub fn with_matrices(&self, input: Matrix, output: Matrix) -> Result<Classifier> {
+        let engine = &self.engine;
+        let input_rows = engine.spec.nwords as usize + engine.spec.bucket as usize;
+        let mut args = engine.args.clone();
+        args.dim = check_matrices(input_rows, engine.output.rows(), &input, &output)?;
+        let dictionary = |entries: &[Entry]| -> Vec<DictEntry> {
+            entries
+                .iter()
+                .map(|e| DictEntry {
+                    text: e.text.clone(),
+                    count: e.count,
+                })
+                .collect()
+        };
+        let file = FastTextFile {
+            args,
+            words: dictionary(engine.vocab.words()),
+            labels: dictionary(engine.vocab.labels()),
+            ntokens: engine.vocab.ntokens(),
+            input,
+            output,
+        };
+        let engine = Engine::from_fasttext(file, engine.pipeline.clone(), engine.manifest.clone())?;
+        Ok(Classifier::trained(engine))
     }
 
     /// The `k` most probable labels of one text (`k = -1`: every label) whose probability is at
@@ -310,7 +522,7 @@ impl Work {
     fn predict(
         &mut self,
         engine: &Engine,
-        input: &crate::model::SharedMatrix,
+        input: &SharedMatrix,
         text: &str,
         k: usize,
         threshold: f32,
@@ -335,6 +547,15 @@ impl Work {
     }
 }
 
+/// A plain copy of a matrix the model shares between threads.
+fn copy_matrix(shared: &SharedMatrix) -> Matrix {
+    let mut copy = Matrix::zeros(shared.rows(), shared.cols());
+    for r in 0..shared.rows() {
+        shared.copy_row(r, copy.row_mut(r));
+    }
+    copy
+}
+
 /// `text` as one line, as a file line reaches the pipeline: line breaks (and the `\r` of
 /// `\r\n`) become single spaces.
 fn one_line(text: &str) -> Cow<'_, str> {
@@ -353,6 +574,63 @@ fn one_line(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A classifier without buckets: word rows only.
+    fn without_buckets() -> Classifier {
+        let mut config = crate::TrainConfig::defaults(crate::Mode::Supervised);
+        (config.vector_dim, config.epochs, config.threads) = (4, 1, 1);
+        (config.word_ngrams, config.buckets) = (1, 0);
+        let data = crate::TrainingData::files(["corpora/sample-labelled.train"]);
+        crate::ClassifierTrainer::new(config)
+            .train(&data)
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn rows_of_a_classifier_without_buckets() {
+        let classifier = without_buckets();
+        let rows = classifier.input_matrix().unwrap().rows();
+        assert_eq!(rows, classifier.words().len());
+        assert_eq!(classifier.subword_row("<ca"), None);
+        assert!(classifier.word_subwords("zzqx").is_empty());
+        assert_eq!(classifier.word_vector("zzqx").unwrap(), vec![0.0; 4]);
+        let id = classifier.word_id("cake").unwrap();
+        assert_eq!(
+            classifier.word_vector("cake").unwrap(),
+            classifier.input_row(id).unwrap()
+        );
+        let e = classifier.input_row(rows).unwrap_err().to_string();
+        assert!(e.contains(&format!("{rows} rows")), "{e}");
+    }
+
+    #[test]
+    fn new_matrices_change_the_dimension_and_are_saved() {
+        let classifier = without_buckets();
+        let first_two = |m: &Matrix| {
+            let rows = (0..m.rows()).flat_map(|r| m.row(r)[..2].to_vec()).collect();
+            Matrix::from_vec(m.rows(), 2, rows)
+        };
+        let input = first_two(&classifier.input_matrix().unwrap());
+        let output = first_two(&classifier.output_matrix());
+        let smaller = classifier.with_matrices(input, output).unwrap();
+        assert_eq!(smaller.dim(), 2);
+        assert_eq!(smaller.label_counts(), classifier.label_counts());
+        assert_eq!(smaller.word_counts(), classifier.word_counts());
+        let dir = tempfile::tempdir().unwrap();
+        let files = smaller.save(dir.path().join("small")).unwrap();
+        let loaded = Classifier::load(&files[0]).unwrap();
+        assert_eq!(loaded.dim(), 2);
+        let text = "bake the cake";
+        assert_eq!(
+            loaded.predict(text, 1, 0.0).unwrap(),
+            smaller.predict(text, 1, 0.0).unwrap()
+        );
+        let e = classifier
+            .with_matrices(Matrix::zeros(3, 4), classifier.output_matrix())
+            .unwrap_err();
+        assert!(e.to_string().contains("input rows"), "{e}");
+    }
 
     #[test]
     fn texts_become_one_line_like_file_lines() {

@@ -3,9 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::format::Matrix;
+use crate::io::manifest::Manifest;
 use crate::io::model::check_output_prefix;
-use crate::io::{ModelKind, WordVectorModel};
+use crate::io::{sniff, FastTextFile, FileFormat, ModelKind, WordVectorModel};
 use crate::query::{dot, normalize, Index};
+use crate::subword::{self, EOS};
 use crate::text::{Pipeline, Processor};
 use crate::{Error, Result};
 
@@ -59,6 +62,78 @@ pub struct Neighbour {
     pub word: String,
     /// Higher is closer.
     pub score: f32,
+}
+
+/// One input-matrix row that a word's vector averages: the word's own row or the row of one of
+/// its character n-grams, as fastText's `get_subwords` lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubwordRow {
+    /// The word itself, or the character n-gram as a substring of `<word>` (`<ca`, `at>`).
+    pub text: String,
+    /// Its row in the input matrix: below the vocabulary size for the word, after it for
+    /// n-grams (vocabulary size + hash modulo the bucket count).
+    pub row: usize,
+}
+
+/// The rows `word`'s vector averages, in fastText's order (`Dictionary::getSubwords`): its own
+/// row `own` when it is in the vocabulary, then its character n-grams of `minn..=maxn` code
+/// points, hashed into `bucket` rows after the `nwords` word rows. `</s>` has no n-grams.
+pub(crate) fn subword_rows(
+    word: &str,
+    own: Option<usize>,
+    ngrams: Option<Subwords>,
+    nwords: usize,
+) -> Vec<SubwordRow> {
+    let mut found: Vec<SubwordRow> = own
+        .map(|row| SubwordRow {
+            text: word.to_string(),
+            row,
+        })
+        .into_iter()
+        .collect();
+    if let Some(s) = ngrams.filter(|_| word != EOS) {
+        let wrapped = format!("<{word}>");
+        subword::for_each_char_ngram(word, s.minn, s.maxn, |hash, start, end| {
+            found.push(SubwordRow {
+                text: wrapped[start..end].to_string(),
+                row: subword_row(hash, nwords, s.bucket),
+            })
+        });
+    }
+    found
+}
+
+/// The input row of an n-gram hash, as fastText's `getSubwordId`: after the word rows.
+pub(crate) fn subword_row(hash: u32, nwords: usize, bucket: u32) -> usize {
+    nwords + (hash % bucket) as usize
+}
+
+/// Checks matrices given to replace a model's: the input with `input_rows` rows, the output
+/// with `output_rows`, both of one dimension of at least 1. Returns that dimension as the
+/// `.bin` stores it.
+pub(crate) fn check_matrices(
+    input_rows: usize,
+    output_rows: usize,
+    input: &Matrix,
+    output: &Matrix,
+) -> Result<i32> {
+    if input.rows() != input_rows || output.rows() != output_rows {
+        return Err(Error::config(format!(
+            "the matrices have {} and {} rows, but this model needs {input_rows} input rows \
+             (words, then buckets) and {output_rows} output rows; only their dimension may change",
+            input.rows(),
+            output.rows()
+        )));
+    }
+    if input.cols() != output.cols() || input.cols() == 0 {
+        return Err(Error::config(format!(
+            "the input matrix has {} columns and the output matrix {}; give both the same \
+             dimension, at least 1",
+            input.cols(),
+            output.cols()
+        )));
+    }
+    crate::io::fasttext::bin_field("the dimension", input.cols())
 }
 
 impl std::fmt::Debug for WordVectors {
@@ -385,6 +460,188 @@ impl WordVectors {
         self.model.vocab_vectors()
     }
 
+    /// Each word's count in the training corpus, in [`words`](Self::words) order (fastText's
+    /// `get_words(include_freq=True)`); `None` for word2vec files, which hold no counts.
+    ///
+    /// ```
+    /// # use blazetext::{Mode, TrainConfig, TrainingData, VectorTrainer};
+    /// # let mut config = TrainConfig::defaults(Mode::Skipgram);
+    /// # (config.vector_dim, config.epochs, config.threads) = (10, 1, 1);
+    /// # let (vectors, _) = VectorTrainer::new(config)
+    /// #     .train(&TrainingData::files(["corpora/sample.txt"]))?;
+    /// let counts = vectors.word_counts().expect("a fastText model counts its words");
+    /// assert_eq!(counts.len(), vectors.words().len());
+    /// assert!(counts.windows(2).all(|pair| pair[0] >= pair[1])); // most frequent first
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    pub fn word_counts(&self) -> Option<&[u64]> {
+        self.model.counts()
+    }
+
+    /// The input matrix as the model file holds it: one row per vocabulary word, then (with
+    /// subwords) one row per hashed character n-gram bucket — fastText's `get_input_matrix`.
+    /// Word vectors are averages of these rows (see [`word_subwords`](Self::word_subwords)).
+    ///
+    /// ```
+    /// # use blazetext::{Mode, TrainConfig, TrainingData, VectorTrainer};
+    /// # let mut config = TrainConfig::defaults(Mode::Skipgram);
+    /// # (config.vector_dim, config.epochs, config.threads) = (10, 1, 1);
+    /// # let (vectors, _) = VectorTrainer::new(config)
+    /// #     .train(&TrainingData::files(["corpora/sample.txt"]))?;
+    /// let input = vectors.input_matrix();
+    /// let buckets = vectors.subwords().map_or(0, |s| s.bucket as usize);
+    /// assert_eq!(input.rows(), vectors.words().len() + buckets);
+    /// assert_eq!(vectors.input_row(3)?, input.row(3));
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    pub fn input_matrix(&self) -> &Matrix {
+        self.model.input()
+    }
+
+    /// Row `row` of the [input matrix](Self::input_matrix) (fastText's `get_input_vector`).
+    ///
+    /// Errors: [`Error::Config`] when the matrix has no such row.
+    pub fn input_row(&self, row: usize) -> Result<&[f32]> {
+        let input = self.input_matrix();
+        check_row(row, input.rows())?;
+        Ok(input.row(row))
+    }
+
+    /// The output matrix (fastText's `get_output_matrix`): one row per word for `cbow` and
+    /// `skipgram` models. A model loaded from a `.bin` keeps only its input rows in memory, so
+    /// this reads the output rows from that file.
+    ///
+    /// ```
+    /// # use blazetext::{Mode, TrainConfig, TrainingData, VectorTrainer};
+    /// # let mut config = TrainConfig::defaults(Mode::Skipgram);
+    /// # (config.vector_dim, config.epochs, config.threads) = (10, 1, 1);
+    /// # let (vectors, _) = VectorTrainer::new(config)
+    /// #     .train(&TrainingData::files(["corpora/sample.txt"]))?;
+    /// let output = vectors.output_matrix()?;
+    /// assert_eq!((output.rows(), output.cols()), (vectors.words().len(), vectors.dim()));
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    ///
+    /// Errors: [`Error::Model`] for word2vec vectors, which have no output matrix;
+    /// [`Error::Io`] when the model file cannot be read again.
+    pub fn output_matrix(&self) -> Result<Matrix> {
+        Ok(self.fasttext_without_input()?.output)
+    }
+
+    /// The rows `word`'s vector averages, in fastText's order (`get_subwords`): the word's own
+    /// row when it is in the vocabulary, then its character n-grams (none without subwords, and
+    /// none for `</s>`). An unknown word without subwords gives an empty list. The word is
+    /// looked up as it is (no pipeline), like [`word_vector`](Self::word_vector).
+    ///
+    /// ```
+    /// # use blazetext::{Mode, TrainConfig, TrainingData, VectorTrainer};
+    /// let mut config = TrainConfig::defaults(Mode::Skipgram);
+    /// (config.vector_dim, config.epochs, config.threads) = (10, 1, 1);
+    /// (config.subwords, config.min_char, config.buckets) = (true, 3, 10_000);
+    /// # let (vectors, _) = VectorTrainer::new(config)
+    /// #     .train(&TrainingData::files(["corpora/sample.txt"]))?;
+    /// let rows = vectors.word_subwords("guitar");
+    /// assert_eq!(rows[0].text, "guitar");
+    /// assert_eq!(Some(rows[0].row), vectors.word_id("guitar"));
+    /// assert_eq!(rows[1].text, "<gu");
+    /// // The word, then its n-grams of 3, 4, 5 and 6 of the 8 characters of "<guitar>".
+    /// assert_eq!(rows.len(), 1 + 6 + 5 + 4 + 3);
+    /// assert_eq!(vectors.subword_row("<gu"), Some(rows[1].row));
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    pub fn word_subwords(&self, word: &str) -> Vec<SubwordRow> {
+        subword_rows(
+            word,
+            self.word_id(word),
+            self.subwords(),
+            self.words().len(),
+        )
+    }
+
+    /// The input row a character n-gram (or any string) hashes to, after the word rows
+    /// (fastText's `get_subword_id`); `None` when the model has no bucket rows.
+    pub fn subword_row(&self, subword: &str) -> Option<usize> {
+        let nwords = self.words().len();
+        let bucket = u32::try_from(self.input_matrix().rows() - nwords).ok()?;
+        (bucket > 0).then(|| subword_row(subword::hash(subword.as_bytes()), nwords, bucket))
+    }
+
+    /// The same model with its input and output matrices replaced (fastText's `set_matrices`),
+    /// for example by a projection to fewer dimensions: the matrices must have the rows of
+    /// [`input_matrix`](Self::input_matrix) and [`output_matrix`](Self::output_matrix) and may
+    /// change the dimension. The result is held in memory like a model just trained, so
+    /// [`save`](Self::save) writes it.
+    ///
+    /// ```
+    /// # use blazetext::{Mode, TrainConfig, TrainingData, VectorTrainer};
+    /// use blazetext::format::Matrix;
+    /// # let mut config = TrainConfig::defaults(Mode::Skipgram);
+    /// # (config.vector_dim, config.epochs, config.threads) = (10, 1, 1);
+    /// # let (vectors, _) = VectorTrainer::new(config)
+    /// #     .train(&TrainingData::files(["corpora/sample.txt"]))?;
+    /// // Keep the first 4 of 10 dimensions.
+    /// let keep = |m: &Matrix| {
+    ///     let rows = (0..m.rows()).flat_map(|r| m.row(r)[..4].to_vec()).collect();
+    ///     Matrix::from_vec(m.rows(), 4, rows)
+    /// };
+    /// let smaller = vectors.with_matrices(
+    ///     keep(vectors.input_matrix()),
+    ///     keep(&vectors.output_matrix()?),
+    /// )?;
+    /// assert_eq!(smaller.dim(), 4);
+    /// assert_eq!(smaller.input_row(0)?, &vectors.input_row(0)?[..4]);
+    /// # Ok::<(), blazetext::Error>(())
+    /// ```
+    ///
+    /// Errors: [`Error::Config`] when the shapes do not fit; as
+    /// [`output_matrix`](Self::output_matrix) for word2vec vectors.
+    pub fn with_matrices(&self, input: Matrix, output: Matrix) -> Result<WordVectors> {
+        let mut file = self.fasttext_without_input()?;
+        file.args.dim = check_matrices(
+            self.input_matrix().rows(),
+            file.output.rows(),
+            &input,
+            &output,
+        )?;
+        (file.input, file.output) = (input, output);
+        let manifest = self.model.manifest().cloned().unwrap_or_else(|| {
+            let mut manifest = Manifest::new(self.kind());
+            manifest.pipeline = Some(self.pipeline().clone());
+            manifest
+        });
+        WordVectors::from_model(WordVectorModel::from_trained(file, manifest))
+    }
+
+    /// The model's fastText file with an empty input matrix: copied from a model trained here,
+    /// or read again (all but the input rows) from the `.bin` it was loaded from.
+    fn fasttext_without_input(&self) -> Result<FastTextFile> {
+        if let Some(file) = self.model.trained_file() {
+            return Ok(FastTextFile {
+                args: file.args.clone(),
+                words: file.words.clone(),
+                labels: file.labels.clone(),
+                ntokens: file.ntokens,
+                input: Matrix::zeros(0, file.input.cols()),
+                output: file.output.clone(),
+            });
+        }
+        let path = self.path();
+        if path.as_os_str().is_empty() || sniff(path)? != FileFormat::FastTextBin {
+            return Err(Error::model(
+                path,
+                "word2vec vectors have no output matrix (only a fastText .bin has one)",
+            ));
+        }
+        let (file, _input_on_disk) = FastTextFile::read_lazy(path)?;
+        if file.words.len() != self.words().len() || file.args.dim as usize != self.dim() {
+            return Err(Error::model(
+                path,
+                "the file changed since these vectors were loaded from it; load it again",
+            ));
+        }
+        Ok(file)
+    }
+
     /// Writes the vocabulary's vectors as word2vec text (`.vec`: a `<count> <dim>` header,
     /// then `word v1 … vdim` lines), as fastText writes next to its `.bin`. With subwords, a
     /// word's vector is the average of its own and its n-gram rows.
@@ -434,6 +691,17 @@ impl WordVectors {
     }
 }
 
+/// A row outside the matrix is a mistake in the caller.
+pub(crate) fn check_row(row: usize, rows: usize) -> Result<()> {
+    if row >= rows {
+        return Err(Error::config(format!(
+            "row {row} is not in the input matrix, which has {rows} rows (0 to {})",
+            rows.saturating_sub(1)
+        )));
+    }
+    Ok(())
+}
+
 /// A search for no answers is a mistake in the caller, not an empty result.
 fn check_k(k: usize) -> Result<()> {
     if k == 0 {
@@ -442,4 +710,111 @@ fn check_k(k: usize) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three word2vec-style vectors: no counts, no buckets, no output matrix.
+    fn three_words() -> WordVectors {
+        let words = ["cat", "dog", "car"].map(String::from).to_vec();
+        let rows = vec![1.0, 0.1, 0.9, 0.2, 0.0, 1.0];
+        WordVectors::from_vectors(words, Matrix::from_vec(3, 2, rows)).unwrap()
+    }
+
+    #[test]
+    fn word2vec_vectors_have_rows_but_no_counts_buckets_or_output() {
+        let v = three_words();
+        assert_eq!(v.word_counts(), None);
+        assert_eq!(v.input_matrix().rows(), 3);
+        assert_eq!(v.input_row(2).unwrap(), &[0.0, 1.0]);
+        let e = v.input_row(3).unwrap_err().to_string();
+        assert!(e.contains("row 3") && e.contains("3 rows"), "{e}");
+        assert_eq!(v.subword_row("<ca"), None);
+        let own = SubwordRow {
+            text: "dog".into(),
+            row: 1,
+        };
+        assert_eq!(v.word_subwords("dog"), vec![own]);
+        assert!(v.word_subwords("cow").is_empty());
+        let e = v.output_matrix().unwrap_err().to_string();
+        assert!(e.contains("no output matrix"), "{e}");
+        let e = v
+            .with_matrices(v.input_matrix().clone(), Matrix::zeros(3, 2))
+            .unwrap_err();
+        assert!(e.to_string().contains("no output matrix"), "{e}");
+    }
+
+    #[test]
+    fn subword_rows_follow_fasttext_order() {
+        let ngrams = Some(Subwords {
+            minn: 1,
+            maxn: 2,
+            bucket: 10,
+        });
+        let rows = subword_rows("ab", Some(1), ngrams, 3);
+        let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+        // 1-grams that are only `<` or `>` are skipped, as fastText does.
+        assert_eq!(texts, ["ab", "<a", "a", "ab", "b", "b>"]);
+        assert_eq!(rows[0].row, 1);
+        for r in &rows[1..] {
+            assert_eq!(r.row, 3 + (subword::hash(r.text.as_bytes()) % 10) as usize);
+        }
+        let end_of_line = subword_rows(EOS, Some(0), ngrams, 3);
+        assert_eq!(end_of_line.len(), 1);
+        assert!(subword_rows("zz", None, None, 3).is_empty());
+    }
+
+    #[test]
+    fn replacement_matrices_must_keep_their_rows_and_share_a_dimension() {
+        let m = |rows, cols| Matrix::zeros(rows, cols);
+        assert_eq!(check_matrices(5, 2, &m(5, 3), &m(2, 3)).unwrap(), 3);
+        let e = check_matrices(5, 2, &m(4, 3), &m(2, 3))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("5 input rows"), "{e}");
+        let e = check_matrices(5, 2, &m(5, 3), &m(2, 4))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("same dimension"), "{e}");
+        assert!(check_matrices(5, 2, &m(5, 0), &m(2, 0)).is_err());
+    }
+
+    #[test]
+    fn a_loaded_model_reads_its_output_matrix_and_saves_new_matrices() {
+        let mut config = crate::TrainConfig::defaults(crate::Mode::Skipgram);
+        (config.vector_dim, config.epochs, config.threads) = (4, 1, 1);
+        (config.subwords, config.buckets) = (true, 100);
+        let data = crate::TrainingData::files(["corpora/sample.txt"]);
+        let (trained, _) = crate::VectorTrainer::new(config).train(&data).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let files = trained.save(dir.path().join("v")).unwrap();
+        let loaded = WordVectors::load(&files[0]).unwrap();
+        assert_eq!(loaded.word_counts(), trained.word_counts());
+        assert_eq!(
+            loaded.output_matrix().unwrap(),
+            trained.output_matrix().unwrap()
+        );
+        assert_eq!(loaded.input_matrix(), trained.input_matrix());
+
+        let halve = |m: &Matrix| {
+            Matrix::from_vec(
+                m.rows(),
+                m.cols(),
+                m.as_slice().iter().map(|x| x / 2.0).collect(),
+            )
+        };
+        let output = loaded.output_matrix().unwrap();
+        let halved = loaded
+            .with_matrices(halve(loaded.input_matrix()), halve(&output))
+            .unwrap();
+        assert_eq!(
+            halved.input_row(5).unwrap()[0],
+            loaded.input_row(5).unwrap()[0] / 2.0
+        );
+        let again = WordVectors::load(&halved.save(dir.path().join("h")).unwrap()[0]).unwrap();
+        assert_eq!(again.input_matrix(), halved.input_matrix());
+        assert_eq!(again.word_counts(), loaded.word_counts());
+    }
 }
