@@ -4,7 +4,7 @@
 
 use crate::events::Reporter;
 use crate::{Error, Result};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
 use std::panic::AssertUnwindSafe;
@@ -94,7 +94,14 @@ fn is_hidden(path: &Path) -> bool {
         .is_some_and(|n| n.starts_with('.'))
 }
 
-fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// Every non-hidden file below `dir`, sorted. `visited` holds the folders already walked (by
+/// their canonical path), so a symbolic link back to a parent folder is read once instead of
+/// looping forever.
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, visited: &mut HashSet<PathBuf>) -> Result<()> {
+    let canonical = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
+    if !visited.insert(canonical) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .map(|e| e.map(|e| e.path()).map_err(|e| Error::io(dir, e)))
@@ -105,7 +112,7 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             continue;
         }
         if path.is_dir() {
-            collect_dir(&path, out)?;
+            collect_dir(&path, out, visited)?;
         } else if path.is_file() {
             out.push(path);
         }
@@ -169,7 +176,7 @@ impl Corpus {
             let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
             if meta.is_dir() {
                 let mut files = Vec::new();
-                collect_dir(path, &mut files)?;
+                collect_dir(path, &mut files, &mut HashSet::new())?;
                 let mut found = 0;
                 for file in files {
                     let input = Input::File(file.clone());
@@ -561,6 +568,21 @@ mod tests {
             lines_of(&Corpus::open(&[dir.path().to_path_buf()], &Reporter::silent()).unwrap());
         let texts: Vec<_> = lines.into_iter().map(|(_, l)| l).collect();
         assert_eq!(texts, ["plain line", "zipped line"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_link_cycles_are_walked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("a.txt"), "one line\n").unwrap();
+        // Two cycles: each folder links back to the top.
+        std::os::unix::fs::symlink(dir.path(), sub.join("up")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("again")).unwrap();
+        let (lines, _) =
+            lines_of(&Corpus::open(&[dir.path().to_path_buf()], &Reporter::silent()).unwrap());
+        assert_eq!(lines.len(), 1);
     }
 
     #[test]

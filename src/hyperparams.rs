@@ -9,6 +9,7 @@ use std::path::Path;
 use clap::ValueEnum;
 use serde_json::Value;
 
+use crate::io_util::{read_regular_text, MAX_SETTINGS_BYTES};
 use crate::model::{LossKind, Mode, TrainConfig};
 use crate::{Error, Result};
 
@@ -53,7 +54,7 @@ impl Hyperparameters {
         } else {
             let path = Path::new(arg);
             (
-                std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?,
+                read_regular_text(path, MAX_SETTINGS_BYTES, "a hyperparameters file")?,
                 path.display().to_string(),
             )
         };

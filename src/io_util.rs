@@ -269,6 +269,25 @@ pub fn read_regular_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>>
     Ok(bytes)
 }
 
+/// The largest settings file read whole (a pipeline configuration, which may carry a Hugging
+/// Face tokenizer and a spelling map; a tokenizer; hyperparameters; class weights; a
+/// vocabulary list).
+pub const MAX_SETTINGS_BYTES: u64 = 256 << 20;
+
+/// [`read_regular_file`] for a text file that must be UTF-8.
+pub fn read_regular_text(path: &Path, limit: u64, what: &str) -> Result<String> {
+    String::from_utf8(read_regular_file(path, limit, what)?).map_err(|e| {
+        Error::input(
+            path,
+            None,
+            format!(
+                "is not UTF-8 text (invalid byte at offset {}); {what} must be a UTF-8 text file",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
 /// The message for a reservation of `bytes` that the allocator refused.
 pub(crate) fn out_of_memory(bytes: u64) -> String {
     format!(

@@ -27,9 +27,13 @@ use crate::classify::model::{fasttext_args, with_end_of_line, Classifier, InputM
 use crate::events::{EpochEnd, Event, Reporter};
 use crate::io::manifest::{Manifest, ModelKind};
 use crate::io::WordVectorModel;
+use crate::io_util::{read_regular_text, MAX_SETTINGS_BYTES};
 use crate::matrix::Matrix;
 use crate::model::sampling::{below, thread_rng, LinearDecay};
-use crate::model::{fill_uniform_rows, Loss, LossKind, Progress, SharedMatrix, State, TrainConfig};
+use crate::model::{
+    check_matrix_size, fill_uniform_rows, Loss, LossKind, Progress, SharedMatrix, State,
+    TrainConfig,
+};
 use crate::text::Pipeline;
 use crate::vocab::{Vocab, VocabOptions};
 use crate::{Error, Result};
@@ -349,6 +353,15 @@ fn initial_input(
 ) -> Result<SharedMatrix> {
     let nwords = vocab.words().len();
     let rows = nwords + spec.bucket as usize;
+    check_matrix_size(
+        &format!(
+            "the input matrix ({nwords} words + {} buckets)",
+            spec.bucket
+        ),
+        rows,
+        dim,
+        "--vector-dim, --buckets, or the vocabulary with --min-count",
+    )?;
     let used = examples.used_rows(rows);
     let mut m = Matrix::zeros(rows, dim);
     fill_uniform_rows(&mut m, config.seed, |r| r < nwords || used[r]);
@@ -405,15 +418,8 @@ fn class_weights(
         ));
     }
     let path = Path::new(spec);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::io(
-            path,
-            std::io::Error::new(
-                e.kind(),
-                format!("{e} (--class-weight takes `balanced` or a file of `label weight` lines)"),
-            ),
-        )
-    })?;
+    let what = "a --class-weight file (`label weight` lines; or give `balanced`)";
+    let text = read_regular_text(path, MAX_SETTINGS_BYTES, what)?;
     let mut weights = vec![1.0f32; n];
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();

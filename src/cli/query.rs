@@ -174,11 +174,13 @@ pub struct NnArgs {
 pub fn nn(global: &GlobalArgs, args: &NnArgs) -> Result<()> {
     let vectors = load_model(&args.model)?;
     vectors.require_embeddings("nn")?;
+    // More neighbours than words cannot be found; the search reserves room for k.
+    let k = args.k.min(vectors.words().len());
     let mut out = output::buffered();
     let mut failures = Failures::new(&args.model);
     for_each_query(&args.words, "Query word? ", |word| {
         let outcome = vectors
-            .nearest(word, args.k)
+            .nearest(word, k)
             .and_then(|found| print_neighbours(&mut out, json!(word), &found, global.json));
         failures.record(outcome)
     })?;
@@ -221,6 +223,7 @@ pub fn analogy(global: &GlobalArgs, args: &AnalogyArgs) -> Result<()> {
     }
     let vectors = load_model(&args.model)?;
     vectors.require_embeddings("analogy")?;
+    let k = args.k.min(vectors.words().len());
     let mut out = output::buffered();
     let mut failures = Failures::new(&args.model);
     let mut answer = |line: &str| -> Result<()> {
@@ -231,7 +234,7 @@ pub fn analogy(global: &GlobalArgs, args: &AnalogyArgs) -> Result<()> {
                 words.len()
             )));
         };
-        let found = vectors.analogy(a, b, c, args.k, args.method)?;
+        let found = vectors.analogy(a, b, c, k, args.method)?;
         print_neighbours(&mut out, json!([a, b, c]), &found, global.json)
     };
     if args.words.is_empty() {

@@ -23,7 +23,8 @@ use crate::io::{DictEntry, FastTextArgs, FastTextFile, Manifest, ModelKind};
 use crate::io::{Loss as FtLoss, ModelName, WordVectorModel};
 use crate::matrix::Matrix;
 use crate::model::{
-    uniform_matrix, Loss, LossKind, Mode, Progress, SharedMatrix, Summary, TrainConfig,
+    check_matrix_size, uniform_matrix, Loss, LossKind, Mode, Progress, SharedMatrix, Summary,
+    TrainConfig,
 };
 use crate::text::Pipeline;
 use crate::vocab::{Counts, Vocab, VocabOptions};
@@ -123,6 +124,12 @@ pub fn train(
         config.ns_exponent,
     );
     let keep = vocab.keep_probabilities(config.sampling_threshold);
+    check_matrix_size(
+        &format!("the input matrix ({nwords} words + {bucket} buckets)"),
+        nwords + bucket,
+        config.vector_dim,
+        "--vector-dim, --buckets, or the vocabulary with --min-count",
+    )?;
     let input = SharedMatrix::new(uniform_matrix(
         nwords + bucket,
         config.vector_dim,

@@ -219,8 +219,50 @@ impl TrainConfig {
         bin_field("--word-ngrams", self.word_ngrams)?;
         bin_field("--min-char", self.min_char)?;
         bin_field("--max-char", self.max_char)?;
+        if self.uses_buckets() {
+            check_matrix_size(
+                "the n-gram bucket rows",
+                self.buckets,
+                self.vector_dim,
+                "--buckets or --vector-dim",
+            )?;
+        }
         Ok(())
     }
+
+    /// Whether the input matrix has hashed n-gram rows: subwords, or word n-grams (supervised).
+    pub fn uses_buckets(&self) -> bool {
+        self.subwords || (self.mode == Mode::Supervised && self.word_ngrams > 1)
+    }
+}
+
+/// The most memory one model matrix may take (64 GiB): a mistyped option (a zero too many in
+/// `--buckets` or `--vector-dim`) is refused with the size it asked for, instead of aborting
+/// the process when the memory is reserved.
+pub const MAX_MATRIX_BYTES: u64 = 64 << 30;
+
+/// Refuses a `rows × cols` matrix of `f32` larger than [`MAX_MATRIX_BYTES`], or larger than
+/// the allocator can reserve now (probed with a fallible reservation, released at once);
+/// `what` names the matrix, `options` the options that size it.
+pub fn check_matrix_size(what: &str, rows: usize, cols: usize, options: &str) -> Result<()> {
+    let gib = rows as f64 * cols as f64 * 4.0 / (1u64 << 30) as f64;
+    let size =
+        format!("{what} would take {gib:.1} GiB ({rows} rows × {cols} dimensions × 4 bytes)");
+    let bytes = (rows as u64)
+        .checked_mul(cols as u64)
+        .and_then(|n| n.checked_mul(4));
+    if bytes.is_none_or(|b| b > MAX_MATRIX_BYTES) {
+        return Err(Error::config(format!(
+            "{size}, more than the {} GiB a model matrix may take; lower {options}",
+            MAX_MATRIX_BYTES >> 30
+        )));
+    }
+    if Vec::<f32>::new().try_reserve_exact(rows * cols).is_err() {
+        return Err(Error::config(format!(
+            "{size}, more memory than this machine can give; lower {options}"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

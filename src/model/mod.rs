@@ -23,7 +23,7 @@ pub mod math;
 pub mod progress;
 pub mod sampling;
 
-pub use config::{Mode, TrainConfig};
+pub use config::{check_matrix_size, Mode, TrainConfig};
 pub use hogwild::{fill_uniform_rows, uniform_matrix, SharedMatrix};
 pub use loss::{Loss, LossKind, State};
 pub use progress::{Progress, Summary};

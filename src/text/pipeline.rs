@@ -5,6 +5,7 @@ use super::normalize::{normalize_into, Normalization};
 use super::stem::CachedStemmer;
 use super::stopwords::StopWords;
 use super::tokenize::{split_default, split_whitespace, SplitOptions};
+use crate::io_util::{read_regular_text, MAX_SETTINGS_BYTES};
 use crate::{Error, Result};
 use hashbrown::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
@@ -48,7 +49,11 @@ impl Tokenizer {
             "whitespace" => Ok(Tokenizer::Whitespace),
             _ => match value.strip_prefix("hf:") {
                 Some(path) => {
-                    let definition = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+                    let definition = read_regular_text(
+                        Path::new(path),
+                        MAX_SETTINGS_BYTES,
+                        "a tokenizer.json",
+                    )?;
                     // Fail now, with the file's name, rather than when the model is used.
                     tokenizers::Tokenizer::from_bytes(definition.as_bytes()).map_err(|e| {
                         Error::input(path, None, format!("not a Hugging Face tokenizer.json file: {e}"))
@@ -344,7 +349,7 @@ impl Pipeline {
     /// ```
     pub fn load(path: impl AsRef<Path>) -> Result<Pipeline> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = read_regular_text(path, MAX_SETTINGS_BYTES, "a pipeline configuration")?;
         let pipeline: Pipeline = serde_json::from_str(&text).map_err(|e| {
             Error::input(
                 path,

@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
+use crate::io_util::{read_regular_text, MAX_SETTINGS_BYTES};
 use crate::{Error, Result};
 
 /// Documents as rows of a compressed sparse row matrix; within a row, word ids are ascending and
@@ -212,7 +213,7 @@ pub fn check_count(v: f32, path: &Path, line: Option<u64>, what: &str) -> Result
 
 /// Reads SageMaker's auxiliary `vocab.txt`: one word per line, line `i` naming column `i`.
 pub fn read_vocab_txt(path: &Path) -> Result<Vec<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = read_regular_text(path, MAX_SETTINGS_BYTES, "a vocab.txt")?;
     let mut words = Vec::new();
     let mut seen = hashbrown::HashSet::new();
     for (i, line) in text.lines().enumerate() {

@@ -26,6 +26,7 @@ use std::borrow::Cow;
 use super::bow::Bow;
 use super::embedded::{Regulariser, TopicEmbedding};
 use super::linalg::{self, TopicRng};
+use crate::model::check_matrix_size;
 use crate::{Error, Result};
 
 /// Default λ of `Ntm::relevance` for top words: mostly lift, a little probability, which
@@ -180,6 +181,14 @@ impl Architecture {
             return Err(Error::config(format!(
                 "--encoder-input-norm {norm} must be positive"
             )));
+        }
+        for (name, (rows, cols)) in self.param_shapes() {
+            check_matrix_size(
+                &format!("the tensor {name}"),
+                rows,
+                cols,
+                "--encoder-layers, --num-topics or --max-vocab-size",
+            )?;
         }
         self.embedding
             .as_ref()
