@@ -291,6 +291,9 @@ impl<'a> Transformer<'a> {
         }
         let per_line = self.options.split_type == SplitType::Line;
         let mut records = RecordReader::new(reader, per_line, self.options.max_record_bytes);
+        if self.plan.format != Format::RecordIo {
+            records.skip_bom().map_err(|e| Error::io(input, e))?;
+        }
         let mut output = if self.options.resume {
             let (output, done) = PartialOutput::resume(&out)?;
             let skipped = records.skip(done).map_err(|e| Error::io(input, e))?;

@@ -45,6 +45,17 @@ impl<R: BufRead> RecordReader<R> {
         }
     }
 
+    /// Reads past a UTF-8 byte-order mark at the start of the input, which is no part of the
+    /// first record (editors on Windows write one).
+    pub fn skip_bom(&mut self) -> std::io::Result<()> {
+        const BOM: &[u8] = b"\xef\xbb\xbf";
+        if self.reader.fill_buf()?.starts_with(BOM) {
+            self.reader.consume(BOM.len());
+            self.bytes_read += BOM.len() as u64;
+        }
+        Ok(())
+    }
+
     /// Up to `max_records` records, stopping early once they hold `max_bytes`; empty at the end.
     pub fn chunk(&mut self, max_records: usize, max_bytes: usize) -> std::io::Result<Vec<Record>> {
         let mut records = Vec::new();
@@ -202,6 +213,15 @@ mod tests {
             records(b"0123456789abc", false, 10)[0].payload,
             Payload::TooLong(13)
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = b"\xef\xbb\xbf{\"a\": 1}\n";
+        let mut reader = RecordReader::new(&text[..], true, 100);
+        reader.skip_bom().unwrap();
+        assert_eq!(reader.chunk(9, 99).unwrap(), [bytes(1, "{\"a\": 1}")]);
+        assert_eq!(reader.bytes_read, text.len() as u64);
     }
 
     #[test]
