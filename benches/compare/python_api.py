@@ -210,7 +210,7 @@ def medians(results):
     return {key: statistics.median(r[key] for r in results) for key in results[0]}
 
 
-def alternating(args, task, libs, runs, *extra):
+def alternating(args, task, libs, runs, extra):
     """`runs` rounds of `task`, each library once per round, so that a change in the machine's
     load falls on all of them; `extra(lib, round)` gives a child's further arguments."""
     results = {lib: [] for lib in libs}

@@ -43,6 +43,9 @@ _FLAGS = {
     "--pretrained-vectors": "pretrainedVectors",
 }
 
+# The exponent of fastText's negative-sampling table (`NEGATIVE_TABLE_SIZE` of counts^0.5).
+FASTTEXT_NS_EXPONENT = 0.5
+
 AUTOTUNE = (
     "autotuneValidationFile",
     "autotuneMetric",
@@ -80,6 +83,8 @@ def to_settings(kwargs, supervised):
         if name in kwargs and (not isinstance(kwargs[name], int) or kwargs[name] < 0):
             raise ValueError(f"{name}: must be a non-negative integer, got {kwargs[name]!r}")
     settings["subwords"] = kwargs.get("maxn", 0) > 0
+    # fastText draws negatives from counts^0.5 (blazetext's own default is word2vec's 0.75).
+    settings["ns_exponent"] = FASTTEXT_NS_EXPONENT
     if supervised:
         # fastText never subsamples supervised data; a label count of 0 and 1 keep the same labels.
         settings.pop("sampling_threshold", None)

@@ -207,3 +207,13 @@ def test_fasttext_submodule_and_constructor(classifier, tmp_path):
     classifier.save_model(str(path))
     model = fasttext.FastText._FastText(model_path=str(path))
     assert model.get_labels() == classifier.get_labels()
+
+
+def test_settings_follow_fasttext():
+    import json
+
+    from blazetext._settings import to_settings
+
+    settings = json.loads(to_settings({"dim": 10, "maxn": 6, "minn": 3}, supervised=False))
+    assert settings["vector_dim"] == 10 and settings["subwords"] is True
+    assert settings["ns_exponent"] == 0.5  # fastText's negative-sampling table
