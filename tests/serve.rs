@@ -966,6 +966,15 @@ fn models_are_loaded_listed_invoked_and_unloaded_at_run_time() {
     };
     assert_eq!(load("clf", &m.classifier).status, 200);
     load("clf", &m.classifier).error(409, "ModelAlreadyLoaded", &["clf"]);
+    let replaced = server.post_json(
+        "/models",
+        json!({"model_name": "clf", "url": &m.classifier_b, "replace": true}),
+    );
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+    assert_eq!(
+        get(server.addr, "/models/clf").json()["modelUrl"],
+        json!(&m.classifier_b)
+    );
     load("ghost", Path::new("/nonexistent/model.bin")).error(
         404,
         "ModelFileNotFound",

@@ -1,5 +1,7 @@
 //! Classifier requests: BlazingText's shapes on `/invocations`, and `/predict`, `/vectors`.
 
+use std::fmt::Write;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -170,9 +172,7 @@ fn csv_row(predictions: &[Prediction]) -> Vec<u8> {
         if i > 0 {
             row.push(',');
         }
-        row.push_str(&csv_field(&p.label));
-        row.push(',');
-        row.push_str(&p.probability.to_string());
+        let _ = write!(row, "{},{}", csv_field(&p.label), p.probability);
     }
     row.push('\n');
     row.into_bytes()

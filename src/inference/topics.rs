@@ -1,6 +1,8 @@
 //! Topic-model requests: NTM's shapes on `/invocations` (dense CSV rows, JSON dense or sparse
 //! features, JSON Lines, RecordIO-protobuf) plus raw text, and `/topics`.
 
+use std::fmt::Write;
+
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -308,8 +310,10 @@ fn csv_row(line: &str) -> Result<Document<'static>, RequestError> {
 
 /// One CSV row of topic weights.
 fn weights_row(weights: &[f64]) -> Vec<u8> {
-    let cells: Vec<String> = weights.iter().map(f64::to_string).collect();
-    let mut row = cells.join(",");
+    let mut row = String::new();
+    for (i, w) in weights.iter().enumerate() {
+        let _ = write!(row, "{}{w}", if i == 0 { "" } else { "," });
+    }
     row.push('\n');
     row.into_bytes()
 }

@@ -1,6 +1,8 @@
 //! Word-vector requests: BlazingText's word2vec shape on `/invocations`, and `/vectors`, `/nn`,
 //! `/analogy`, `/similarity`.
 
+use std::fmt::Write;
+
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -226,8 +228,7 @@ fn numbers(value: &Value, field: &str) -> Result<Vec<f32>, RequestError> {
 fn csv_row(answer: &WordVector) -> Vec<u8> {
     let mut row = csv_field(answer.word).into_owned();
     for x in &answer.vector {
-        row.push(',');
-        row.push_str(&x.to_string());
+        let _ = write!(row, ",{x}");
     }
     row.push('\n');
     row.into_bytes()

@@ -235,12 +235,15 @@ impl Loss {
                 Some(root) => hs_dfs(tree, wo, hidden, root, 0.0, threshold.ln(), &mut top),
             },
             Loss::Softmax => {
+                // Ranked by the probability itself (it orders classes as its log does), so no
+                // logarithm is paid per class.
                 softmax_scores(wo, hidden, scratch);
                 for (c, &p) in scratch.iter().enumerate() {
                     if p >= threshold {
-                        top.push(p.ln(), c as u32);
+                        top.push(p, c as u32);
                     }
                 }
+                return top.into_sorted();
             }
             Loss::NegativeSampling(_) | Loss::OneVsAll => {
                 // Ranked by the logit, which orders labels as their probability does, so the

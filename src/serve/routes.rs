@@ -449,7 +449,7 @@ fn model_not_found(name: &str) -> RequestError {
 }
 
 /// `POST /models` with `{"model_name": ..., "url": ...}`: loads a model (409 when the name is
-/// taken, 507 when it does not fit in memory, 404 when the file does not exist, 422 when it is
+/// taken, unless `"replace": true` swaps the new model in without losing a request; 507 when it does not fit in memory, 404 when the file does not exist, 422 when it is
 /// not a model blazetext reads).
 async fn load_model(state: &Arc<State>, request: hyper::Request<Incoming>) -> Outcome {
     let (parts, body) = request.into_parts();
@@ -457,11 +457,11 @@ async fn load_model(state: &Arc<State>, request: hyper::Request<Incoming>) -> Ou
         Ok(body) => body,
         Err(e) => return Outcome::error(e),
     };
-    let (name, path) = match model_request(&body) {
+    let (name, path, replace) = match model_request(&body) {
         Ok(found) => found,
         Err(e) => return Outcome::error(e),
     };
-    if state.registry.get(&name).is_some() {
+    if !replace && state.registry.get(&name).is_some() {
         return Outcome::error(conflict(&name));
     }
     if !path.exists() {
@@ -486,7 +486,10 @@ async fn load_model(state: &Arc<State>, request: hyper::Request<Incoming>) -> Ou
     match loading.await {
         Ok(Ok(entry)) => {
             let (name, source) = (entry.name.clone(), entry.source.clone());
-            if !state.registry.insert(entry) {
+            if replace {
+                // Requests already holding the old model finish with it.
+                state.registry.replace(entry);
+            } else if !state.registry.insert(entry) {
                 return Outcome::error(conflict(&name));
             }
             state.event(crate::Event::Info(format!(
@@ -512,8 +515,8 @@ fn conflict(name: &str) -> RequestError {
     )
 }
 
-/// The name and path of a `POST /models` body.
-fn model_request(body: &[u8]) -> Result<(String, std::path::PathBuf), RequestError> {
+/// The name, path and `replace` flag of a `POST /models` body.
+fn model_request(body: &[u8]) -> Result<(String, std::path::PathBuf, bool), RequestError> {
     let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
         RequestError::new(
             400,
@@ -540,5 +543,12 @@ fn model_request(body: &[u8]) -> Result<(String, std::path::PathBuf), RequestErr
         )
         .field("model_name"));
     }
-    Ok((name.to_string(), field("url")?.into()))
+    let replace = match value.get("replace") {
+        None => false,
+        Some(flag) => flag.as_bool().ok_or_else(|| {
+            RequestError::new(422, "InvalidModelRequest", "replace must be true or false")
+                .field("replace")
+        })?,
+    };
+    Ok((name.to_string(), field("url")?.into(), replace))
 }
