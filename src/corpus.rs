@@ -413,6 +413,9 @@ impl SpooledCorpus {
     }
 }
 
+/// The UTF-8 encoding of U+FEFF, which some editors put at the start of a text file.
+const BYTE_ORDER_MARK: &[u8] = b"\xef\xbb\xbf";
+
 /// Reads one input and calls `emit` with each chunk of whole lines.
 fn read_chunks(
     input: &Input,
@@ -465,8 +468,15 @@ fn read_chunks(
             break;
         }
         let rest = buf.split_off(cut);
-        let bytes = std::mem::replace(&mut buf, rest);
-        let (text, invalid) = decode(bytes, &mut first_invalid, offset);
+        let mut bytes = std::mem::replace(&mut buf, rest);
+        // A UTF-8 byte-order mark is not text: left in, it would glue itself to the first
+        // token, and the first line would lose its label.
+        let mut base = offset;
+        if offset == 0 && bytes.starts_with(BYTE_ORDER_MARK) {
+            bytes.drain(..BYTE_ORDER_MARK.len());
+            base += BYTE_ORDER_MARK.len() as u64;
+        }
+        let (text, invalid) = decode(bytes, &mut first_invalid, base);
         let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64
             + u64::from(!text.ends_with('\n'));
         stats.bytes += cut as u64;
@@ -583,6 +593,16 @@ mod tests {
         let (lines, _) =
             lines_of(&Corpus::open(&[dir.path().to_path_buf()], &Reporter::silent()).unwrap());
         assert_eq!(lines.len(), 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bom.txt");
+        std::fs::write(&path, b"\xef\xbb\xbf__label__a first\nsecond \xff\n").unwrap();
+        let (lines, stats) = lines_of(&Corpus::open(&[path], &Reporter::silent()).unwrap());
+        assert_eq!(lines[0], (1, "__label__a first".into()));
+        assert_eq!(stats.invalid_utf8, 1);
     }
 
     #[test]

@@ -46,6 +46,12 @@ pub enum Error {
     #[error("{0}")]
     Config(String),
 
+    /// Training diverged: the weights or the loss stopped being finite numbers (NaN or
+    /// infinity), usually because the learning rate is too high for the data. No model is
+    /// returned; the message says what to lower.
+    #[error("{0}")]
+    Diverged(String),
+
     /// The caller set the call's [`CancelFlag`](crate::CancelFlag); nothing was written.
     #[error("cancelled before the end; no file was written")]
     Cancelled,
@@ -80,6 +86,20 @@ impl Error {
     /// An [`Error::Config`].
     pub fn config(message: impl Into<String>) -> Self {
         Error::Config(message.into())
+    }
+
+    /// An [`Error::Diverged`] for a run that stopped being finite `when` (" in epoch 3", or
+    /// ""), with the learning rate it had and any `other_remedy` (", or set --clip-gradient").
+    pub(crate) fn diverged(when: &str, learning_rate: f32, other_remedy: &str) -> Self {
+        let rate = if (1e-4..1e4).contains(&learning_rate) {
+            learning_rate.to_string()
+        } else {
+            format!("{learning_rate:e}")
+        };
+        Error::Diverged(format!(
+            "training diverged{when}: the weights are no longer finite numbers (NaN or \
+             infinity), so no model was written; lower --learning-rate (it was {rate}){other_remedy}"
+        ))
     }
 }
 

@@ -5,8 +5,6 @@ mod cli;
 mod log;
 
 use blazetext::Error;
-use clap::Parser;
-use cli::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -16,7 +14,7 @@ fn main() -> ExitCode {
             cli::output::errln!("error: internal error ({info}). This is a bug in blazetext; please report it with the command you ran.");
         }));
     }
-    let cli = Cli::parse();
+    let cli = cli::given::parse_from(std::env::args_os());
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader of stdout closed it (`| head`): it has what it wanted.

@@ -264,11 +264,14 @@ fn bad_topic_counts() {
 fn bad_encoder_input_norm() {
     let dir = temp_dir();
     let out = dir.path().join("m.ntm");
-    for norm in ["--encoder-input-norm=-1", "--encoder-input-norm=nan"] {
+    for (norm, message) in [
+        ("--encoder-input-norm=-1", "must be positive"),
+        ("--encoder-input-norm=nan", "not a finite number"),
+    ] {
         fails(
             topics_train(Path::new(SAMPLE), &out).arg(norm),
             2,
-            &["--encoder-input-norm", "must be positive"],
+            &["--encoder-input-norm", message],
         );
     }
     assert!(!out.exists());

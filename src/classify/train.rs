@@ -242,6 +242,15 @@ pub fn train(
         order.shuffle(&mut shuffle_rng);
         ctx.epoch(&order, threads, config.seed, epoch);
         reporter.check_cancelled()?;
+        // The loss sees every input row an example uses; the output layer is small.
+        let finite = !progress.diverged() && output.all_finite();
+        if !finite || (epoch == config.epochs && !input.all_finite()) {
+            return Err(Error::diverged(
+                &format!(" in epoch {epoch}"),
+                config.learning_rate,
+                "",
+            ));
+        }
         epochs_run = epoch;
         let score = validation
             .as_ref()
@@ -559,7 +568,7 @@ impl Context<'_> {
             if (n + 1) % FLUSH_EVERY == 0 {
                 let done = self.progress.add(tokens, loss_sum, count);
                 (tokens, loss_sum, count) = (0, 0.0, 0);
-                if self.progress.cancelled() {
+                if self.progress.should_stop() {
                     return;
                 }
                 lr = self.schedule.at(done);

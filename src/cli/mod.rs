@@ -4,6 +4,8 @@
 pub mod convert;
 pub mod eval;
 pub mod events;
+pub mod given;
+pub mod numbers;
 pub mod output;
 pub mod outputs;
 pub mod pipeline_args;

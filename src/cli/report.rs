@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::numbers::finite_f32;
 use super::output::{self, outln};
 use super::outputs::Files;
 use super::GlobalArgs;
@@ -30,7 +31,7 @@ pub struct Args {
     #[arg(short, long, allow_negative_numbers = true)]
     pub k: Option<i64>,
     /// Minimum probability of a predicted label [default: 0, or 0.5 for one-vs-all models]
-    #[arg(long)]
+    #[arg(long, value_parser = finite_f32)]
     pub threshold: Option<f32>,
     /// Write the confusion matrix as CSV to this file
     #[arg(long, value_name = "FILE")]

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use super::numbers::finite_f64;
 use super::output::outln;
 use super::GlobalArgs;
 use crate::log;
@@ -22,13 +23,13 @@ pub struct Args {
     /// Labelled text file (`-` = stdin, then -o is required)
     pub input: PathBuf,
     /// Fraction of lines for training
-    #[arg(long, default_value_t = 0.8)]
+    #[arg(long, default_value_t = 0.8, value_parser = finite_f64)]
     pub train: f64,
     /// Fraction of lines for validation
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, value_parser = finite_f64)]
     pub validation: f64,
     /// Fraction of lines for testing
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, value_parser = finite_f64)]
     pub test: f64,
     /// Keep each label's share in every split
     #[arg(long)]

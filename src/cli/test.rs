@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use super::numbers::finite_f32;
 use super::output::{self, outln};
 use super::GlobalArgs;
 use crate::log;
@@ -26,7 +27,7 @@ pub struct Args {
     #[arg(short, long, default_value_t = 1, allow_negative_numbers = true)]
     pub k: i64,
     /// Only labels with at least this probability (0 to 1)
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = finite_f32)]
     pub threshold: f32,
 }
 

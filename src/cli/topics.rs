@@ -8,6 +8,8 @@ use clap::{ArgAction, Args, Subcommand};
 use serde_json::json;
 
 use super::events::Terminal;
+use super::given::given;
+use super::numbers::{finite_f32, finite_f64};
 use super::output::{self, outln};
 use super::outputs::Files;
 use super::{GlobalArgs, PipelineArgs};
@@ -78,7 +80,7 @@ pub struct ModelArgs {
     #[arg(long, value_enum, default_value_t = DEFAULTS.prior)]
     pub prior: Prior,
     /// Symmetric Dirichlet concentration of the prior.
-    #[arg(long, default_value_t = DEFAULTS.alpha)]
+    #[arg(long, default_value_t = DEFAULTS.alpha, value_parser = finite_f32)]
     pub alpha: f32,
     #[arg(long, value_enum, default_value_t = DEFAULTS.decoder)]
     pub decoder: DecoderKind,
@@ -94,7 +96,7 @@ pub struct ModelArgs {
     /// Rescale each document's encoder input (log(1 + count)) to this Euclidean norm, so that
     /// long and short documents look alike to the encoder; 0 keeps it as it is [default: 10 with
     /// --topic-embeddings, else 0] (docs/topics.md).
-    #[arg(long)]
+    #[arg(long, value_parser = finite_f32)]
     pub encoder_input_norm: Option<f32>,
     /// Topics as points among these word embeddings (ECRTM; fastText .bin, word2vec .vec or
     /// binary, trained on the same preprocessed text: docs/topics.md): β from the distances
@@ -102,46 +104,46 @@ pub struct ModelArgs {
     #[arg(long, value_name = "VECTORS")]
     pub topic_embeddings: Option<PathBuf>,
     /// Topic embeddings: τ in β = softmax(−‖t − e‖²/τ).
-    #[arg(long, default_value_t = DEFAULTS.temperature)]
+    #[arg(long, default_value_t = DEFAULTS.temperature, value_parser = finite_f32)]
     pub temperature: f32,
     /// Topic embeddings: weight of the embedding clustering regulariser.
-    #[arg(long, default_value_t = DEFAULTS.ecr_weight)]
+    #[arg(long, default_value_t = DEFAULTS.ecr_weight, value_parser = finite_f32)]
     pub ecr_weight: f32,
     /// Topic embeddings: 1/ε of the regulariser's entropic transport.
-    #[arg(long, default_value_t = DEFAULTS.sinkhorn_alpha)]
+    #[arg(long, default_value_t = DEFAULTS.sinkhorn_alpha, value_parser = finite_f32)]
     pub sinkhorn_alpha: f32,
     #[arg(long, value_enum, default_value_t = DEFAULTS.optimizer)]
     pub optimizer: OptimizerKind,
     /// Step size (SageMaker's default 0.01; ProdLDA's 0.002 learns far more slowly here).
-    #[arg(long, alias = "lr", default_value_t = DEFAULTS.learning_rate)]
+    #[arg(long, alias = "lr", default_value_t = DEFAULTS.learning_rate, value_parser = finite_f32)]
     pub learning_rate: f32,
-    #[arg(long, default_value_t = DEFAULTS.weight_decay)]
+    #[arg(long, default_value_t = DEFAULTS.weight_decay, value_parser = finite_f32)]
     pub weight_decay: f32,
     /// Clip each gradient component to [-c, c].
-    #[arg(long)]
+    #[arg(long, value_parser = finite_f32)]
     pub clip_gradient: Option<f32>,
-    #[arg(long, default_value_t = DEFAULTS.rescale_gradient)]
+    #[arg(long, default_value_t = DEFAULTS.rescale_gradient, value_parser = finite_f32)]
     pub rescale_gradient: f32,
     #[arg(long, default_value_t = DEFAULTS.mini_batch_size)]
     pub mini_batch_size: usize,
     #[arg(long, default_value_t = DEFAULTS.epochs)]
     pub epochs: usize,
     /// Relative loss improvement below which an epoch counts toward early stopping.
-    #[arg(long, default_value_t = DEFAULTS.tolerance)]
+    #[arg(long, default_value_t = DEFAULTS.tolerance, value_parser = finite_f64)]
     pub tolerance: f64,
     #[arg(long, default_value_t = DEFAULTS.num_patience_epochs)]
     pub num_patience_epochs: usize,
     /// Fraction of training documents used in each epoch.
-    #[arg(long, default_value_t = DEFAULTS.sub_sample)]
+    #[arg(long, default_value_t = DEFAULTS.sub_sample, value_parser = finite_f64)]
     pub sub_sample: f64,
     /// Dropout on the encoder output and on θ [default: 0.2, 0 with --topic-embeddings, where
     /// dropout on θ keeps the document-topic weights flat].
-    #[arg(long)]
+    #[arg(long, value_parser = finite_f32)]
     pub dropout: Option<f32>,
     #[arg(long, default_value_t = DEFAULTS.seed)]
     pub seed: u64,
-    /// SageMaker hyperparameters as a JSON object of strings, e.g. '{"num_topics": "50"}';
-    /// applied after the flags.
+    /// SageMaker hyperparameters as a JSON object of strings, e.g. '{"num_topics": "50"}'; they
+    /// replace the defaults, and flags given on the command line win over them.
     #[arg(long)]
     pub hyperparameters: Option<String>,
 }
@@ -290,8 +292,8 @@ impl ModelArgs {
         self.topic_embeddings.as_ref()
     }
 
-    /// The training configuration these options and `data` describe, for `num_topics` topics,
-    /// with `--hyperparameters` applied last.
+    /// The training configuration these options and `data` describe, for `num_topics` topics:
+    /// the defaults, then `--hyperparameters`, then the flags given on the command line.
     fn config(&self, data: &DataArgs, g: &GlobalArgs, num_topics: usize) -> Result<TopicConfig> {
         let mut c = DEFAULTS.clone();
         c.num_topics = num_topics;
@@ -330,7 +332,34 @@ impl ModelArgs {
             c.threads = threads;
         }
         if let Some(h) = &self.hyperparameters {
+            let flags = c.clone();
             c.apply_hyperparameters(h)?;
+            // Flags typed on the command line win over --hyperparameters; defaults do not.
+            macro_rules! keep_given {
+                ($($field:ident),*) => {$(
+                    if given(stringify!($field)) {
+                        c.$field = flags.$field.clone();
+                    }
+                )*};
+            }
+            keep_given!(
+                num_topics,
+                feature_dim,
+                mini_batch_size,
+                epochs,
+                encoder_layers,
+                encoder_layers_activation,
+                optimizer,
+                tolerance,
+                num_patience_epochs,
+                batch_norm,
+                decoder_batch_norm,
+                rescale_gradient,
+                clip_gradient,
+                weight_decay,
+                learning_rate,
+                sub_sample
+            );
         }
         Ok(c)
     }

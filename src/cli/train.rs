@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::events::Terminal;
+use super::numbers::{finite_f32, finite_f64};
 use super::output::outln;
 use super::outputs::Files;
 use super::pipeline_args::PipelineArgs;
@@ -56,7 +57,7 @@ pub struct Args {
     pub loss: Option<LossKind>,
     /// Exponent of the negative-sampling noise distribution count^α [default: 0.75, as
     /// word2vec; fastText uses 0.5]
-    #[arg(long, value_name = "ALPHA", help_heading = "Model")]
+    #[arg(long, value_name = "ALPHA", help_heading = "Model", value_parser = finite_f64)]
     pub ns_exponent: Option<f64>,
     /// Train character n-gram vectors (fastText subwords) [default: off]
     #[arg(long, help_heading = "Model")]
@@ -98,8 +99,9 @@ pub struct Args {
         help_heading = "Training"
     )]
     pub epochs: Option<usize>,
-    /// Initial learning rate, decayed linearly to 0 [default: 0.05; supervised 0.1]
+    /// Initial learning rate, decayed linearly to 0 [default: 0.05; supervised 0.5]
     #[arg(
+        value_parser = finite_f32,
         long,
         visible_alias = "lr",
         value_name = "RATE",
@@ -117,8 +119,8 @@ pub struct Args {
     /// Drop labels seen fewer times (supervised) [default: 1]
     #[arg(long, value_name = "N", help_heading = "Training")]
     pub min_count_label: Option<u64>,
-    /// Frequent-word subsampling threshold t; 0 turns it off [default: 1e-4]
-    #[arg(long, short = 't', value_name = "T", help_heading = "Training")]
+    /// Frequent-word subsampling threshold t; 0 turns it off [default: 1e-4; supervised 0]
+    #[arg(long, short = 't', value_name = "T", help_heading = "Training", value_parser = finite_f64)]
     pub sampling_threshold: Option<f64>,
     /// Random seed; with --threads 1 the output files are bit-identical [default: 1]
     #[arg(long, value_name = "N", help_heading = "Training")]

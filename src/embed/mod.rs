@@ -149,6 +149,9 @@ pub fn train(
     };
     trainer::train(config, &data_ids, &input, &output, &loss, &progress);
     reporter.check_cancelled()?;
+    if progress.diverged() || !input.all_finite() || !output.all_finite() {
+        return Err(Error::diverged("", config.learning_rate, ""));
+    }
     let summary = progress.finish();
     let kept_tokens = encoded.tokens;
     drop(encoded);

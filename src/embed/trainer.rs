@@ -165,7 +165,7 @@ impl Worker<'_> {
                 if tally.tokens >= REPORT_EVERY {
                     lr = self.publish(&mut tally);
                     // Checked only here, with the progress, so the inner loops stay as fast.
-                    if self.progress.cancelled() {
+                    if self.progress.should_stop() {
                         break 'epochs;
                     }
                 }

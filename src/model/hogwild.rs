@@ -73,6 +73,21 @@ impl SharedMatrix {
         UnsafeCell::raw_get(cell)
     }
 
+    /// Whether every cell is a finite number (no NaN, no infinity): the check that training has
+    /// not diverged. Rows are read in parallel on the caller's pool.
+    pub fn all_finite(&self) -> bool {
+        (0..self.rows)
+            .into_par_iter()
+            .map_init(
+                || vec![0.0; self.cols],
+                |row, i| {
+                    self.copy_row(i, row);
+                    row.iter().all(|x| x.is_finite())
+                },
+            )
+            .all(|finite| finite)
+    }
+
     /// `row_i · v`.
     #[inline]
     pub fn dot_row(&self, i: usize, v: &[f32]) -> f32 {

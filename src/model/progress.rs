@@ -2,7 +2,7 @@
 //! schedule, a running loss, progress events for the caller's hook (see [`crate::events`]), the
 //! cancel check the trainers make between chunks, and the final summary.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -32,6 +32,8 @@ pub struct Progress {
     done: AtomicU64,
     loss_bits: AtomicU64,
     examples: AtomicU64,
+    /// Set when a batch's loss is not a finite number: the weights have blown up.
+    diverged: AtomicBool,
     start: Instant,
     reporter: Reporter,
 }
@@ -45,6 +47,7 @@ impl Progress {
             done: AtomicU64::new(0),
             loss_bits: AtomicU64::new(0f64.to_bits()),
             examples: AtomicU64::new(0),
+            diverged: AtomicBool::new(false),
             start: Instant::now(),
             reporter: reporter.clone(),
         }
@@ -55,14 +58,23 @@ impl Progress {
         self.done.load(Ordering::Relaxed)
     }
 
-    /// Whether the caller asked to stop; trainers check it between chunks of work.
-    pub fn cancelled(&self) -> bool {
-        self.reporter.is_cancelled()
+    /// Whether the workers should stop: the caller asked to, or training diverged. Trainers
+    /// check it between chunks of work.
+    pub fn should_stop(&self) -> bool {
+        self.reporter.is_cancelled() || self.diverged()
+    }
+
+    /// Whether a batch's loss was not a finite number (NaN or infinity).
+    pub fn diverged(&self) -> bool {
+        self.diverged.load(Ordering::Relaxed)
     }
 
     /// Records `units` of work and a batch of `examples` whose losses sum to `loss`; returns the
     /// new total of units done.
     pub fn add(&self, units: u64, loss: f64, examples: u64) -> u64 {
+        if !loss.is_finite() {
+            self.diverged.store(true, Ordering::Relaxed);
+        }
         if examples > 0 {
             let _ = self
                 .loss_bits

@@ -240,7 +240,8 @@ impl TopicConfig {
                 "sub_sample" => num!(self.sub_sample, "a number"),
                 "clip_gradient" => {
                     let c: f32 = v.trim().parse().map_err(|_| bad("a number"))?;
-                    self.clip_gradient = (c > 0.0).then_some(c);
+                    // SageMaker's default is "Inf": no clipping.
+                    self.clip_gradient = (c > 0.0 && c.is_finite()).then_some(c);
                 }
                 "batch_norm" => self.batch_norm = flag()?,
                 "decoder_batch_norm" => self.decoder_batch_norm = Some(flag()?),

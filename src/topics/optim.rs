@@ -49,10 +49,17 @@ impl OptimConfig {
                 self.learning_rate
             )));
         }
-        if !(self.weight_decay >= 0.0 && self.rescale_gradient > 0.0) {
+        let finite = self.weight_decay.is_finite() && self.rescale_gradient.is_finite();
+        if !(finite && self.weight_decay >= 0.0 && self.rescale_gradient > 0.0) {
             return Err(Error::config(
-                "--weight-decay must be ≥ 0 and --rescale-gradient > 0",
+                "--weight-decay must be a finite number ≥ 0 and --rescale-gradient a finite \
+                 number > 0",
             ));
+        }
+        if let Some(c) = self.clip_gradient.filter(|c| !(c.is_finite() && *c > 0.0)) {
+            return Err(Error::config(format!(
+                "--clip-gradient {c} must be a finite number > 0"
+            )));
         }
         Ok(())
     }

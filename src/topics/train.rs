@@ -41,6 +41,13 @@ impl TrainConfig {
                 "--mini-batch-size and --epochs must be at least 1",
             ));
         }
+        if self.mini_batch_size < 2 && self.uses_batch_norm() {
+            return Err(Error::config(
+                "--mini-batch-size 1 trains nothing: batch norm standardises over the documents \
+                 of a mini-batch and needs at least 2; use --mini-batch-size 2 or more (or \
+                 --batch-norm false --decoder-batch-norm false)",
+            ));
+        }
         if !(self.sub_sample > 0.0 && self.sub_sample <= 1.0) {
             return Err(Error::config(format!(
                 "--sub-sample {} must be in (0, 1]",
@@ -53,10 +60,18 @@ impl TrainConfig {
                 self.dropout
             )));
         }
-        if self.tolerance.is_nan() || self.tolerance < 0.0 {
-            return Err(Error::config("--tolerance must be ≥ 0"));
+        if !(self.tolerance.is_finite() && self.tolerance >= 0.0) {
+            return Err(Error::config(format!(
+                "--tolerance {} must be a finite number ≥ 0",
+                self.tolerance
+            )));
         }
         Ok(())
+    }
+
+    /// Whether any layer is batch-normalised, so that a mini-batch needs two documents.
+    fn uses_batch_norm(&self) -> bool {
+        self.arch.batch_norm || self.arch.has_decoder_batch_norm()
     }
 }
 
@@ -132,6 +147,15 @@ pub fn train(
     let mut opt = Optimizer::new(cfg.optim.clone(), &model.params);
     let validation = validation.filter(|v| v.n_docs() > 0);
     let per_epoch = ((docs.len() as f64 * cfg.sub_sample).ceil() as usize).clamp(1, docs.len());
+    if per_epoch < 2 && cfg.uses_batch_norm() {
+        return Err(Error::config(format!(
+            "--sub-sample {} leaves {per_epoch} of the {} training documents per epoch, and batch \
+             norm needs mini-batches of at least 2: nothing would be trained; raise --sub-sample \
+             or give more documents",
+            cfg.sub_sample,
+            docs.len()
+        )));
+    }
 
     let mut report = TrainReport {
         train_docs: docs.len(),
@@ -150,7 +174,7 @@ pub fn train(
         for chunk in order[..per_epoch].chunks(cfg.mini_batch_size) {
             reporter.check_cancelled()?;
             // Batch norm needs at least two documents to standardise over.
-            if chunk.len() < 2 && (cfg.arch.batch_norm || cfg.arch.has_decoder_batch_norm()) {
+            if chunk.len() < 2 && cfg.uses_batch_norm() {
                 continue;
             }
             let batch = data.select(chunk);
@@ -159,10 +183,7 @@ pub fn train(
             let mut f = model.forward(&batch, Some(&step));
             let loss = f.loss();
             if !loss.is_finite() {
-                return Err(Error::config(format!(
-                    "training diverged in epoch {epoch} (loss {loss}); lower --learning-rate or set \
-                     --clip-gradient"
-                )));
+                return Err(diverged(cfg, epoch));
             }
             let grads = model.backward(&batch, &f, &step);
             opt.step(&mut model.params, &grads);
@@ -170,6 +191,9 @@ pub fn train(
             transport_scaling = f.transport_scaling();
             total += loss * chunk.len() as f64;
             n += chunk.len();
+        }
+        if !model.params.iter().all(|p| p.iter().all(|x| x.is_finite())) {
+            return Err(diverged(cfg, epoch));
         }
         let validation_loss = validation.map(|v| {
             let (l, _) = elbo(&model, v);
@@ -204,6 +228,15 @@ pub fn train(
     }
     report.seconds = start.elapsed().as_secs_f64();
     Ok((best_model.unwrap_or(model), report))
+}
+
+/// The error of a run whose loss or weights stopped being finite in `epoch`.
+fn diverged(cfg: &TrainConfig, epoch: usize) -> Error {
+    Error::diverged(
+        &format!(" in epoch {epoch}"),
+        cfg.optim.learning_rate,
+        ", or set --clip-gradient",
+    )
 }
 
 #[cfg(test)]
