@@ -139,14 +139,20 @@ fn plain_text_lines_one_file_as_one_record_and_folders() {
     );
     assert_eq!(read(&whole.join("a.txt.out")), read(&out.join("a.txt.out")));
 
-    // CSV answers: label,probability per line.
+    // CSV answers: label,probability per line; --json reports on stdout.
     let csv = dir.path().join("csv");
-    succeeds(transform(&model, &[&plain], &csv).args([
+    let report = common::stdout_json(transform(&model, &[&plain], &csv).args([
         "--content-type",
         "text/plain",
         "--accept",
         "text/csv",
+        "--json",
     ]));
+    assert_eq!(
+        (&report["records"], &report["errors"]),
+        (&json!(10), &json!(0))
+    );
+    assert_eq!(report["files"][0]["output"], json!(csv.join("a.txt.out")));
     let rows = read(&csv.join("a.txt.out"));
     for (row, (label, _)) in rows.lines().zip(&expected) {
         assert!(row.starts_with(&format!("{label},")), "{row}");

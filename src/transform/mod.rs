@@ -253,18 +253,7 @@ impl<'a> Transformer<'a> {
             ));
         }
         let total_bytes = metadata.len();
-        let out = Transformer::output_path(input, out_dir)?;
-        std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
-        for written in [out.clone(), output::partial_path(&out)] {
-            if same_file(input, &written) {
-                return Err(Error::config(format!(
-                    "the output {} is the input {}: writing it would destroy the input; \
-                     choose another output folder",
-                    written.display(),
-                    input.display()
-                )));
-            }
-        }
+        let out = prepare_output(input, out_dir)?;
         let mut report = FileReport {
             input: input.to_path_buf(),
             output: out.clone(),
@@ -284,34 +273,8 @@ impl<'a> Transformer<'a> {
             });
             return Ok(report);
         }
-        let file = File::open(input).map_err(|e| Error::io(input, e))?;
-        let mut reader = BufReader::with_capacity(1 << 20, file);
-        if self.plan.format != Format::RecordIo {
-            refuse_binary(input, &mut reader)?;
-        }
-        let per_line = self.options.split_type == SplitType::Line;
-        let mut records = RecordReader::new(reader, per_line, self.options.max_record_bytes);
-        if self.plan.format != Format::RecordIo {
-            records.skip_bom().map_err(|e| Error::io(input, e))?;
-        }
-        let mut output = if self.options.resume {
-            let (output, done) = PartialOutput::resume(&out)?;
-            let skipped = records.skip(done).map_err(|e| Error::io(input, e))?;
-            if skipped < done {
-                return Err(Error::input(
-                    output.partial_path(),
-                    None,
-                    format!(
-                        "holds {done} records but the input has only {skipped}: it is not the \
-                         output of this input; remove it and run again without --resume"
-                    ),
-                ));
-            }
-            (report.records, report.resumed) = (done, done);
-            output
-        } else {
-            PartialOutput::create(&out)?
-        };
+        let mut records = self.open_records(input)?;
+        let mut output = self.start_output(input, &out, &mut records, &mut report)?;
         loop {
             if self.cancel.is_cancelled() {
                 return Err(Error::Cancelled);
@@ -346,6 +309,51 @@ impl<'a> Transformer<'a> {
         }
         output.finish()?;
         Ok(report)
+    }
+
+    /// The records of `input`; a text input is refused when it is binary or compressed, and
+    /// its byte-order mark skipped.
+    fn open_records(&self, input: &Path) -> Result<RecordReader<BufReader<File>>> {
+        let file = File::open(input).map_err(|e| Error::io(input, e))?;
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let text = self.plan.format != Format::RecordIo;
+        if text {
+            refuse_binary(input, &mut reader)?;
+        }
+        let per_line = self.options.split_type == SplitType::Line;
+        let mut records = RecordReader::new(reader, per_line, self.options.max_record_bytes);
+        if text {
+            records.skip_bom().map_err(|e| Error::io(input, e))?;
+        }
+        Ok(records)
+    }
+
+    /// A fresh partial output, or the one an earlier run left (with `resume`), with the input
+    /// records it already answers read past.
+    fn start_output(
+        &self,
+        input: &Path,
+        out: &Path,
+        records: &mut RecordReader<BufReader<File>>,
+        report: &mut FileReport,
+    ) -> Result<PartialOutput> {
+        if !self.options.resume {
+            return PartialOutput::create(out);
+        }
+        let (output, done) = PartialOutput::resume(out)?;
+        let skipped = records.skip(done).map_err(|e| Error::io(input, e))?;
+        if skipped < done {
+            return Err(Error::input(
+                output.partial_path(),
+                None,
+                format!(
+                    "holds {done} records but the input has only {skipped}: it is not the \
+                     output of this input; remove it and run again without --resume"
+                ),
+            ));
+        }
+        (report.records, report.resumed) = (done, done);
+        Ok(output)
     }
 
     fn answer(&self, record: &Record) -> std::result::Result<Vec<u8>, String> {
@@ -396,6 +404,24 @@ impl<'a> Transformer<'a> {
             stopped_at: None,
         }
     }
+}
+
+/// The output path of `input` in `out_dir`, which is created; refused when it (or its partial
+/// file) is the input itself.
+fn prepare_output(input: &Path, out_dir: &Path) -> Result<PathBuf> {
+    let out = Transformer::output_path(input, out_dir)?;
+    std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
+    for written in [out.clone(), output::partial_path(&out)] {
+        if same_file(input, &written) {
+            return Err(Error::config(format!(
+                "the output {} is the input {}: writing it would destroy the input; choose \
+                 another output folder",
+                written.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(out)
 }
 
 /// A chunk's output, and the bad record a strict job stopped at.
@@ -495,5 +521,61 @@ fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(change: impl FnOnce(&mut TransformOptions)) -> String {
+        let mut options = TransformOptions::default();
+        change(&mut options);
+        match plan(&options) {
+            Err(Error::Config(message)) => message,
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn options_that_make_no_sense_are_refused() {
+        let message = refused(|o| o.content_type = "image/png".into());
+        assert!(
+            message.contains("--content-type \"image/png\""),
+            "{message}"
+        );
+        assert!(refused(|o| o.batch_size = 0).contains("--batch-size"));
+        assert!(refused(|o| o.max_record_bytes = 0).contains("limit"));
+        let message = refused(|o| o.input_filter = Some("$.".into()));
+        assert!(message.starts_with("--input-filter"), "{message}");
+        let message = refused(|o| {
+            o.assemble_with = AssembleWith::None;
+            o.join_source = JoinSource::Input;
+        });
+        assert!(message.contains("--assemble-with line"), "{message}");
+        assert!(refused(|o| {
+            o.assemble_with = AssembleWith::None;
+            o.resume = true;
+        })
+        .contains("--resume"));
+        let message = refused(|o| o.content_type = Format::RecordIo.media_type().into());
+        assert!(message.contains("--split-type none"), "{message}");
+        let message = refused(|o| {
+            o.content_type = "text/plain".into();
+            o.input_filter = Some("$[0]".into());
+        });
+        assert!(message.contains("text/plain"), "{message}");
+    }
+
+    #[test]
+    fn a_root_filter_is_no_filter() {
+        let options = TransformOptions {
+            input_filter: Some("$".into()),
+            output_filter: Some(" $ ".into()),
+            ..TransformOptions::default()
+        };
+        let plan = plan(&options).unwrap();
+        assert!(plan.input_filter.is_none() && plan.output_filter.is_none());
+        assert!(plan.one_line && plan.per_line && !plan.join);
     }
 }
