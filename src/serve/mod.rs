@@ -10,7 +10,8 @@
 //! [`ServerConfig::drain_timeout`]) and return; SIGHUP reloads the models given at start
 //! without losing a request.
 //!
-//! The server holds no model logic: every answer comes from [`Endpoint::invoke`].
+//! The server holds no model logic: every answer comes from
+//! [`Endpoint::invoke`](crate::inference::Endpoint::invoke).
 
 mod access;
 mod http;
