@@ -14,13 +14,24 @@ fn main() -> ExitCode {
             cli::output::errln!("error: internal error ({info}). This is a bug in blazetext; please report it with the command you ran.");
         }));
     }
-    let cli = cli::given::parse_from(std::env::args_os());
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let layout = cli::sagemaker::container_layout();
+    let job = cli::sagemaker::training_command(&args, &layout);
+    if job.is_some() {
+        if let Err(e) = cli::sagemaker::prepare(&layout) {
+            cli::output::errln!("error: cannot create the model directory: {e}");
+        }
+    }
+    let cli = cli::given::parse_from(job.as_deref().unwrap_or(&args));
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader of stdout closed it (`| head`): it has what it wanted.
         Err(_) if cli::output::stdout_closed() => ExitCode::SUCCESS,
         Err(err) => {
             cli::output::errln!("error: {err}");
+            if job.is_some() {
+                cli::sagemaker::write_failure(&layout, &err.to_string());
+            }
             match err {
                 Error::Config(_) => ExitCode::from(2),
                 // As shells report a process ended by Ctrl-C.

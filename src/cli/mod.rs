@@ -13,6 +13,7 @@ pub mod predict;
 pub mod preprocess;
 pub mod query;
 pub mod report;
+pub mod sagemaker;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod signals;
