@@ -84,7 +84,13 @@ fn every_printing_command_stops_quietly_when_stdout_is_closed() {
     let out_dir = temp_dir();
     let vocab = out_dir.path().join("vocab.tsv");
     let split_prefix = out_dir.path().join("parts");
+    let sweep = [
+        &["topics", "sweep", SAMPLE_DOCS, "--num-topics", "2"],
+        FAST_TOPICS,
+    ]
+    .concat();
     let runs: Vec<Vec<&str>> = vec![
+        sweep,
         vec!["test", clf, LABELLED_TEST],
         vec!["test", clf, LABELLED_TEST, "--json"],
         vec!["report", clf, LABELLED_TEST],
