@@ -245,10 +245,14 @@ impl Pipeline {
                  tokenizer; the chosen tokenizer does not split punctuation",
             ));
         }
-        if self.numbers == Numbers::Replace && self.number_token.trim().is_empty() {
-            return Err(Error::config(
-                "--number-token must not be empty when numbers are replaced",
-            ));
+        let token = &self.number_token;
+        if self.numbers == Numbers::Replace
+            && (token.is_empty() || token.contains(char::is_whitespace))
+        {
+            return Err(Error::config(format!(
+                "--number-token {token:?} must be one token, not empty and without spaces (a \
+                 space would split it into several words, which model files cannot store)"
+            )));
         }
         if let Some(language) = &self.stemmer {
             super::stem::canonical_language(language)?;
@@ -584,6 +588,19 @@ mod tests {
 
     fn run(pipeline: &Pipeline, line: &str) -> Vec<String> {
         pipeline.processor().unwrap().tokens(line)
+    }
+
+    #[test]
+    fn a_number_token_must_be_one_token() {
+        for token in ["", "a b", "tab\there"] {
+            let pipeline = Pipeline {
+                numbers: Numbers::Replace,
+                number_token: token.to_string(),
+                ..Pipeline::default()
+            };
+            let e = pipeline.validate().unwrap_err();
+            assert!(e.to_string().contains("--number-token"), "{e}");
+        }
     }
 
     #[test]
