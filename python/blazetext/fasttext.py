@@ -260,8 +260,8 @@ class _FastText:
         classifier = self._need_classifier("predict")
         if isinstance(text, list):
             return classifier.predict([_one_line(t, on_unicode_error) for t in text], k, threshold)
-        labels, probs = classifier.predict([_one_line(text, on_unicode_error)], k, threshold)
-        return tuple(labels[0]), probs[0].astype(np.float64)
+        labels, probs = classifier.predict_one(_one_line(text, on_unicode_error), k, threshold)
+        return tuple(labels), probs.astype(np.float64)
 
     def test(self, path, k=1, threshold=0.0):
         """``(N, precision@k, recall@k)`` on a labelled file."""

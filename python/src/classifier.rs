@@ -196,6 +196,25 @@ impl Classifier {
         Ok((labels, probabilities))
     }
 
+    /// One text's `k` best labels (`-1`: all) with probability ≥ `threshold` and their
+    /// probabilities (float32), most probable first. Runs on the calling thread: for one text
+    /// a hand-off to the thread pool would cost more than the prediction.
+    #[pyo3(signature = (text, k=1, threshold=0.0))]
+    fn predict_one<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        k: i64,
+        threshold: f32,
+    ) -> PyResult<(Vec<String>, Bound<'py, PyArray1<f32>>)> {
+        let predictions = self.inner.predict(text, k, threshold).map_err(to_py)?;
+        let (labels, probabilities): (Vec<String>, Vec<f32>) = predictions
+            .into_iter()
+            .map(|p| (p.label, p.probability))
+            .unzip();
+        Ok((labels, probabilities.into_pyarray(py)))
+    }
+
     /// The text's vector as the model sees it (average of its input rows).
     fn sentence_vector<'py>(
         &self,
