@@ -1,7 +1,8 @@
 //! Small file helpers shared by every reader and writer: atomic writes through temporary files
 //! that are synced to disk before they are renamed (one file with [`AtomicFile`], several
-//! renamed together with [`AtomicFileSet`]), and whole-file reads that refuse devices, pipes and
-//! files larger than the caller's limit.
+//! renamed together with [`AtomicFileSet`]), the [`OutputRule`] that keeps a call from writing
+//! over its inputs, and whole-file reads that refuse devices, pipes and files larger than the
+//! caller's limit.
 
 use crate::{Error, Result};
 use std::fs::File;
@@ -269,6 +270,154 @@ pub fn read_regular_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>>
     Ok(bytes)
 }
 
+// ---------------------------------------------------------------------------------------------
+// The output rule.
+/// The output rule every front end applies before any work: what a call reads and writes,
+/// checked by [`OutputRule::check`]. An output that is one of the inputs (the same device and
+/// inode, or the same canonical path), lies inside an input folder, repeats another output or
+/// names a folder (`/`, `.`, `models/`) is an [`Error::Config`] naming both paths; an input
+/// that does not exist is an [`Error::Io`], so that a missing evaluation file stops a run
+/// before training. `-` (standard input or output) is neither.
+///
+/// ```
+/// use blazetext::OutputRule;
+/// let dir = tempfile::tempdir()?;
+/// let input = dir.path().join("corpus.txt");
+/// std::fs::write(&input, "text\n")?;
+/// assert!(OutputRule::new().reads([&input]).writes([&input]).check().is_err());
+/// OutputRule::new().reads([&input]).writes([dir.path().join("out.txt")]).check()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct OutputRule {
+    inputs: Vec<PathBuf>,
+    outputs: Vec<PathBuf>,
+}
+
+impl OutputRule {
+    /// A rule with nothing read or written yet.
+    pub fn new() -> OutputRule {
+        OutputRule::default()
+    }
+
+    /// Files or folders the command reads (an `Option` adds nothing when `None`).
+    pub fn reads<P: AsRef<Path>>(mut self, paths: impl IntoIterator<Item = P>) -> OutputRule {
+        self.inputs.extend(
+            paths
+                .into_iter()
+                .map(|p| p.as_ref().to_path_buf())
+                .filter(|p| !is_std_stream(p)),
+        );
+        self
+    }
+
+    /// Files the command writes (an `Option` adds nothing when `None`).
+    pub fn writes<P: AsRef<Path>>(mut self, paths: impl IntoIterator<Item = P>) -> OutputRule {
+        self.outputs.extend(
+            paths
+                .into_iter()
+                .map(|p| p.as_ref().to_path_buf())
+                .filter(|p| !is_std_stream(p)),
+        );
+        self
+    }
+
+    /// Refuses, with a usage error naming both paths, an output that is a folder, one of the
+    /// inputs, inside an input folder, or another output; refuses an input that does not exist.
+    pub fn check(&self) -> Result<()> {
+        for input in &self.inputs {
+            std::fs::metadata(input).map_err(|e| Error::io(input, e))?;
+        }
+        for (i, output) in self.outputs.iter().enumerate() {
+            refuse_folder(output)?;
+            for input in &self.inputs {
+                if same_file(output, input) {
+                    return Err(Error::config(format!(
+                        "the output {} is the input {}: writing it would destroy the input; \
+                         choose another output path",
+                        output.display(),
+                        input.display()
+                    )));
+                }
+                if input.is_dir() && is_inside(output, input) {
+                    return Err(Error::config(format!(
+                        "the output {} is inside the input folder {}, so later runs would read \
+                         it as input; write it somewhere else",
+                        output.display(),
+                        input.display()
+                    )));
+                }
+            }
+            if let Some(other) = self.outputs[..i].iter().find(|o| same_file(output, o)) {
+                return Err(Error::config(format!(
+                    "{} and {} are the same file, given for two different outputs; give each \
+                     output its own path",
+                    other.display(),
+                    output.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_std_stream(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// An output path must name a file: `/`, `.`, `dir/` or an existing folder cannot be one.
+fn refuse_folder(output: &Path) -> Result<()> {
+    let names_folder = output.file_name().is_none()
+        || output
+            .as_os_str()
+            .to_string_lossy()
+            .ends_with(std::path::MAIN_SEPARATOR)
+        || output.is_dir();
+    if names_folder {
+        return Err(Error::config(format!(
+            "the output {} is a folder; give a file path (for a model, a prefix such as {}): the \
+             extensions are added to it",
+            output.display(),
+            Path::new(output).join("model").display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `a` and `b` name the same file: the same device and inode when both exist, else the
+/// same canonical path (the folder resolved, the file name kept).
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    if let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+        use std::os::unix::fs::MetadataExt;
+        return ma.dev() == mb.dev() && ma.ino() == mb.ino();
+    }
+    match (canonical(a), canonical(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Whether `path` lies below the folder `dir`.
+fn is_inside(path: &Path, dir: &Path) -> bool {
+    match (canonical(path), dir.canonicalize()) {
+        (Some(path), Ok(dir)) => path.starts_with(dir),
+        _ => false,
+    }
+}
+
+/// `path` with its folder resolved (links, `..`), for a file that may not exist yet.
+fn canonical(path: &Path) -> Option<PathBuf> {
+    if let Ok(resolved) = path.canonicalize() {
+        return Some(resolved);
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(folder.canonicalize().ok()?.join(path.file_name()?))
+}
+
 /// The largest settings file read whole (a pipeline configuration, which may carry a Hugging
 /// Face tokenizer and a spelling map; a tokenizer; hyperparameters; class weights; a
 /// vocabulary list).
@@ -402,5 +551,60 @@ mod tests {
             read_regular_file(&path, 10, "a manifest").unwrap(),
             b"0123456789"
         );
+    }
+
+    #[test]
+    fn an_output_that_is_an_input_is_refused_by_any_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("data.txt");
+        std::fs::write(&input, "text\n").unwrap();
+        let by_other_name = dir.path().join(".").join("data.txt");
+        let err = OutputRule::new()
+            .reads([&input])
+            .writes([&by_other_name])
+            .check()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err}");
+        assert!(err.to_string().contains("data.txt"), "{err}");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.txt");
+            std::fs::hard_link(&input, &link).unwrap();
+            assert!(OutputRule::new()
+                .reads([&input])
+                .writes([&link])
+                .check()
+                .is_err());
+        }
+        let fresh = dir.path().join("out.txt");
+        OutputRule::new()
+            .reads([&input])
+            .writes([&fresh])
+            .check()
+            .unwrap();
+    }
+
+    #[test]
+    fn folders_missing_inputs_and_repeated_outputs_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.txt");
+        for folder in [Path::new("/"), Path::new("."), dir.path()] {
+            assert!(
+                OutputRule::new().writes([folder]).check().is_err(),
+                "{folder:?}"
+            );
+        }
+        let inside = OutputRule::new().reads([dir.path()]).writes([&out]);
+        assert!(inside.check().is_err());
+        let missing = OutputRule::new()
+            .reads([dir.path().join("nope")])
+            .writes([&out]);
+        assert!(matches!(missing.check(), Err(Error::Io { .. })));
+        assert!(OutputRule::new().writes([&out, &out]).check().is_err());
+        OutputRule::new()
+            .reads(["-"])
+            .writes(["-"])
+            .check()
+            .unwrap();
     }
 }

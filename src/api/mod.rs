@@ -28,6 +28,7 @@ use crate::io::{sniff, FastTextFile, FileFormat, ModelName};
 use crate::{Error, Result};
 
 pub use crate::io::ModelKind;
+pub use crate::io_util::OutputRule;
 
 /// Any model blazetext reads, opened by [`Model::load`].
 #[derive(Debug)]

@@ -166,21 +166,11 @@ fn output_paths(prefix: &Path, fractions: Fractions) -> Vec<(usize, &'static str
         .collect()
 }
 
-/// Whether `a` and `b` name the same existing file (same device and inode: symbolic and hard
-/// links included).
-fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
-
 /// Refuses, before anything is read, outputs that are the input itself (always) or that exist
 /// already (unless `overwrite`).
 fn check_outputs(input: &Path, outputs: &[(usize, &str, PathBuf)], overwrite: bool) -> Result<()> {
     for (_, _, path) in outputs {
-        if input != Path::new("-") && same_file(input, path) {
+        if input != Path::new("-") && crate::io_util::same_file(input, path) {
             return Err(Error::config(format!(
                 "{} is the input file: the split would overwrite the data it reads; give \
                  another output prefix with -o",

@@ -4,11 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::outputs::Files;
 use super::query::load_model;
 use super::GlobalArgs;
 use crate::log;
-use blazetext::{Error, Result};
+use blazetext::{Error, OutputRule, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Target {
@@ -39,7 +38,7 @@ pub struct ConvertArgs {
 }
 
 pub fn run(_global: &GlobalArgs, args: &ConvertArgs) -> Result<()> {
-    Files::new()
+    OutputRule::new()
         .reads([&args.input])
         .writes([&args.output])
         .check()?;

@@ -7,7 +7,6 @@ pub mod events;
 pub mod given;
 pub mod numbers;
 pub mod output;
-pub mod outputs;
 pub mod pipeline_args;
 pub mod predict;
 pub mod preprocess;

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use super::events::Terminal;
 use super::output::{self, errln, outln};
-use super::outputs::Files;
 use super::pipeline_args::{PipelineArgs, SpellingArgs};
 use super::GlobalArgs;
 use crate::log;
 use blazetext::{
-    Error, Event, EventHook, Pipeline, PreprocessReport, Preprocessor, Result, TrainingData,
+    Error, Event, EventHook, OutputRule, Pipeline, PreprocessReport, Preprocessor, Result,
+    TrainingData,
 };
 
 #[derive(Debug, clap::Args)]
@@ -63,7 +63,7 @@ impl Summary {
 }
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
-    Files::new()
+    OutputRule::new()
         .reads(&args.inputs)
         .reads(args.pipeline.reads())
         .writes([&args.output])

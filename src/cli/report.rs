@@ -5,10 +5,9 @@ use std::path::PathBuf;
 
 use super::numbers::finite_f32;
 use super::output::{self, outln};
-use super::outputs::Files;
 use super::GlobalArgs;
 use crate::log;
-use blazetext::{Classifier, Error, Result};
+use blazetext::{Classifier, Error, OutputRule, Result};
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(
@@ -39,7 +38,7 @@ pub struct Args {
 }
 
 pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
-    Files::new()
+    OutputRule::new()
         .reads([&args.model, &args.input])
         .writes(&args.confusion_csv)
         .check()?;

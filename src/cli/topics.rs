@@ -11,13 +11,12 @@ use super::events::Terminal;
 use super::given::given;
 use super::numbers::{finite_f32, finite_f64};
 use super::output::{self, outln};
-use super::outputs::Files;
 use super::{GlobalArgs, PipelineArgs};
 use crate::log;
 use blazetext::{
-    Activation, DecoderKind, DfBound, EncoderLayers, Error, OptimizerKind, Pipeline, Prior, Result,
-    TopicConfig, TopicEvalOptions, TopicInput, TopicInputFormat, TopicModel, TopicTrainer,
-    TopicWeightsFormat, TopicWeightsWriter, TrainingData,
+    Activation, DecoderKind, DfBound, EncoderLayers, Error, OptimizerKind, OutputRule, Pipeline,
+    Prior, Result, TopicConfig, TopicEvalOptions, TopicInput, TopicInputFormat, TopicModel,
+    TopicTrainer, TopicWeightsFormat, TopicWeightsWriter, TrainingData,
 };
 
 /// The library's defaults, shown by `--help` and used when a flag is not given.
@@ -395,7 +394,7 @@ fn train_cmd(g: &GlobalArgs, a: &TrainArgs) -> Result<()> {
             "--num-topics takes one value here; compare several with `blazetext topics sweep`",
         ));
     };
-    Files::new()
+    OutputRule::new()
         .reads(&a.docs)
         .reads(a.data.reads())
         .reads(a.model.reads())
@@ -462,7 +461,7 @@ fn infer_cmd(a: &InferArgs) -> Result<()> {
 }
 
 fn show_cmd(g: &GlobalArgs, a: &ShowArgs) -> Result<()> {
-    Files::new()
+    OutputRule::new()
         .reads([&a.model])
         .reads(&a.docs)
         .writes(&a.export_matrix)
@@ -548,7 +547,7 @@ fn eval_cmd(g: &GlobalArgs, a: &EvalArgs) -> Result<()> {
 
 fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
     let model_path = |dir: &PathBuf, k: usize| dir.join(format!("topics-{k}.ntm"));
-    Files::new()
+    OutputRule::new()
         .reads(&a.docs)
         .reads(a.data.reads())
         .reads(a.model.reads())
@@ -610,7 +609,7 @@ fn sweep_cmd(g: &GlobalArgs, a: &SweepArgs) -> Result<()> {
 }
 
 fn bow_cmd(a: &BowArgs) -> Result<()> {
-    Files::new()
+    OutputRule::new()
         .reads([&a.model, &a.docs])
         .writes(["bow.mtx", "vocab.txt"].map(|name| a.output.join(name)))
         .check()?;

@@ -7,13 +7,12 @@ use std::path::{Path, PathBuf};
 use super::events::Terminal;
 use super::numbers::{finite_f32, finite_f64};
 use super::output::outln;
-use super::outputs::Files;
 use super::pipeline_args::PipelineArgs;
 use super::{signals, GlobalArgs};
 use crate::log;
 use blazetext::{
-    ClassifierTrainer, Error, Hyperparameters, LossKind, Mode, Pipeline, Result, TrainConfig,
-    TrainingData, VectorTrainer,
+    ClassifierTrainer, Error, Hyperparameters, LossKind, Mode, OutputRule, Pipeline, Result,
+    TrainConfig, TrainingData, VectorTrainer,
 };
 
 const EXAMPLES: &str = "\
@@ -258,7 +257,7 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
     } else {
         &["bin", "vec", "json"]
     };
-    Files::new()
+    OutputRule::new()
         .reads(&args.inputs)
         .reads(args.setting_files())
         .reads(args.pipeline.reads())

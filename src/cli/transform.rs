@@ -9,11 +9,10 @@ use blazetext::transform::{
     AssembleWith, FileReport, JoinSource, SplitType, TransformOptions, Transformer,
     DEFAULT_BATCH_SIZE,
 };
-use blazetext::{Error, Result};
+use blazetext::{Error, OutputRule, Result};
 use clap::ValueEnum;
 
 use super::output::{errln, outln};
-use super::outputs::Files;
 use super::{signals, GlobalArgs};
 use crate::log;
 
@@ -97,7 +96,7 @@ pub fn run(global: &GlobalArgs, args: &Args) -> Result<()> {
         .iter()
         .map(|input| Transformer::output_path(input, &args.output))
         .collect::<Result<Vec<PathBuf>>>()?;
-    Files::new()
+    OutputRule::new()
         .reads([&args.model])
         .reads(&inputs)
         .writes(&outputs)

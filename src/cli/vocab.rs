@@ -2,10 +2,9 @@
 
 use super::events::Terminal;
 use super::output::outln;
-use super::outputs::Files;
 use super::pipeline_args::PipelineArgs;
 use super::GlobalArgs;
-use blazetext::{DfBound, Pipeline, Result, TrainingData, VocabOptions, Vocabulary};
+use blazetext::{DfBound, OutputRule, Pipeline, Result, TrainingData, VocabOptions, Vocabulary};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -101,7 +100,7 @@ pub struct PruneArgs {
 pub fn run(global: &GlobalArgs, command: &Command) -> Result<()> {
     match command {
         Command::Build(args) => {
-            Files::new()
+            OutputRule::new()
                 .reads(&args.inputs)
                 .reads(args.pipeline.reads())
                 .writes([&args.output])
@@ -138,7 +137,7 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<()> {
         }
         Command::Show(args) => print_vocab(global, &Vocabulary::load_tsv(&args.vocab)?, args.top),
         Command::Prune(args) => {
-            Files::new()
+            OutputRule::new()
                 .reads([&args.vocab])
                 .writes([&args.output])
                 .check()?;
