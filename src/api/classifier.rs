@@ -222,17 +222,30 @@ impl Classifier {
             maxn: spec.maxn,
             bucket: spec.bucket,
         });
-        subword_rows(word, self.word_id(word), ngrams, spec.nwords as usize)
+        let mut rows = subword_rows(word, self.word_id(word), ngrams, spec.nwords as usize);
+        // A pruned `.ftz` moved the n-gram rows it kept and dropped the others.
+        rows.retain_mut(|r| match spec.kept_row(r.row as u32) {
+            Some(kept) => {
+                r.row = kept as usize;
+                true
+            }
+            None => false,
+        });
+        rows
     }
 
     /// The input row a character n-gram (or any string) hashes to, after the word rows
-    /// (fastText's `get_subword_id`); `None` when the model has no bucket rows.
+    /// (fastText's `get_subword_id`); `None` when the model has no bucket rows, or when a
+    /// pruned `.ftz` dropped that bucket's row.
     pub fn subword_row(&self, subword: &str) -> Option<usize> {
         let spec = &self.engine.spec;
-        (spec.bucket > 0).then(|| {
-            let hash = crate::subword::hash(subword.as_bytes());
-            subword_row(hash, spec.nwords as usize, spec.bucket)
-        })
+        (spec.bucket > 0)
+            .then(|| {
+                let hash = crate::subword::hash(subword.as_bytes());
+                subword_row(hash, spec.nwords as usize, spec.bucket)
+            })
+            .and_then(|row| spec.kept_row(row as u32))
+            .map(|row| row as usize)
     }
 
     /// fastText's word vector of the token `word` (no pipeline): the average of the input rows

@@ -8,13 +8,14 @@
 //! consecutive tokens (over all tokens, known or not, and `</s>`). Labels are not input.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::io::fasttext::{
-    DictEntry, FastTextArgs, FastTextFile, InputOnDisk, Loss as FtLoss, ModelName,
+    DictEntry, FastTextArgs, FastTextFile, InputOnDisk, InputRows, Loss as FtLoss, ModelName,
 };
 use crate::io::manifest::{Manifest, ModelKind};
 use crate::io::model::{check_output_prefix, with_suffix};
+use crate::io::quantized::PruneIndex;
 use crate::io_util::AtomicFileSet;
 use crate::matrix::Matrix;
 use crate::model::{Loss, LossKind, SharedMatrix};
@@ -24,7 +25,7 @@ use crate::vocab::{Entry, Vocab};
 use crate::{Error, Result};
 
 /// How a line becomes input-matrix rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputSpec {
     pub nwords: u32,
     pub word_ngrams: usize,
@@ -32,6 +33,8 @@ pub struct InputSpec {
     /// Character n-gram lengths; `maxn == 0` turns them off.
     pub minn: usize,
     pub maxn: usize,
+    /// The n-gram rows a pruned `.ftz` kept; `None`: every bucket has its row.
+    pub pruned: Option<Arc<PruneIndex>>,
 }
 
 /// Reusable buffers for encoding one line.
@@ -74,6 +77,14 @@ impl InputSpec {
         b.hashes.push(subword::hash(token.as_bytes()));
     }
 
+    /// The row `row` has in this model: itself, unless a pruned `.ftz` moved or dropped it.
+    pub fn kept_row(&self, row: u32) -> Option<u32> {
+        match &self.pruned {
+            None => Some(row),
+            Some(pruned) => pruned.row(self.nwords, row),
+        }
+    }
+
     /// Ends a line: adds `</s>` and the word n-gram rows.
     #[inline]
     pub fn finish_line(&self, vocab: &Vocab, b: &mut LineBuffers) {
@@ -85,6 +96,9 @@ impl InputSpec {
             self.bucket,
             &mut b.rows,
         );
+        if let Some(pruned) = &self.pruned {
+            pruned.remap(self.nwords, &mut b.rows);
+        }
     }
 
     /// Encodes one raw line: tokens through `processor`, labels split off by the pipeline's
@@ -259,7 +273,7 @@ impl Classifier {
             )?;
             return Err(not_a_classifier(path, format.describe()));
         }
-        let (file, disk) = FastTextFile::read_lazy(path)?;
+        let (file, input) = FastTextFile::read_lazy(path)?;
         if file.args.model != ModelName::Supervised {
             return Err(not_a_classifier(path, "a word-embedding model"));
         }
@@ -268,7 +282,10 @@ impl Classifier {
             .and_then(|m| m.pipeline.clone())
             .unwrap_or_else(Pipeline::whitespace);
         let mut model = Classifier::from_fasttext(file, pipeline, manifest)?;
-        model.input = InputMatrix::on_disk(disk);
+        match input {
+            InputRows::OnDisk(disk) => model.input = InputMatrix::on_disk(disk),
+            InputRows::Dequantized { pruned } => model.spec.pruned = pruned.map(Arc::new),
+        }
         Ok(model)
     }
 
@@ -306,6 +323,7 @@ impl Classifier {
             bucket: a.bucket.max(0) as u32,
             minn: a.minn.max(0) as usize,
             maxn: a.maxn.max(0) as usize,
+            pruned: None,
         };
         Ok(Classifier {
             processor: pipeline.processor()?,
@@ -379,6 +397,12 @@ impl Classifier {
     /// The model as the parts of a `.bin`. Input rows that are all +0.0 are not copied, so the
     /// untouched bucket rows of a trained model cost no memory here either.
     fn to_fasttext(&self) -> Result<FastTextFile> {
+        if self.spec.pruned.is_some() {
+            return Err(Error::config(
+                "this classifier comes from a pruned .ftz (`fasttext quantize -cutoff`), whose \
+                 n-gram rows a .bin cannot map: save the .bin it was quantized from instead",
+            ));
+        }
         let dict = |v: &[Entry]| -> Vec<DictEntry> {
             v.iter()
                 .map(|e| DictEntry {

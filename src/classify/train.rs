@@ -160,6 +160,7 @@ pub fn train(
         },
         minn: if config.subwords { config.min_char } else { 0 },
         maxn: if config.subwords { config.max_char } else { 0 },
+        pruned: None,
     };
     let (examples, stats) = encode(inputs, &processor, &vocab, &spec, reporter)?;
     warn_unlabelled(&stats, &config.label_prefix, reporter);

@@ -220,7 +220,7 @@ fn model_file(path: &Path) -> crate::Result<PathBuf> {
     if !path.is_dir() {
         return Ok(path.to_path_buf());
     }
-    const MODEL_EXTENSIONS: [&str; 4] = ["bin", "ntm", "vec", "txt"];
+    const MODEL_EXTENSIONS: [&str; 5] = ["bin", "ftz", "ntm", "vec", "txt"];
     let entries = std::fs::read_dir(path).map_err(|e| Error::io(path, e))?;
     let mut found: Vec<PathBuf> = Vec::new();
     for entry in entries {
@@ -243,7 +243,7 @@ fn model_file(path: &Path) -> crate::Result<PathBuf> {
         [one] => Ok(one.clone()),
         [] => Err(Error::model(
             path,
-            "the directory holds no model file (.bin, .ntm, .vec); give the model file itself",
+            "the directory holds no model file (.bin, .ftz, .ntm, .vec); give the model file itself",
         )),
         _ => Err(Error::model(
             path,

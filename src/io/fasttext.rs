@@ -5,12 +5,14 @@
 //! then the sampling threshold `t` as `f64`); the dictionary (`i32` size, nwords, nlabels,
 //! `i64` ntokens, `i64` pruneidx size, entries `word\0` + `i64` count + `i8` type, pruneidx
 //! pairs); `bool` quantized input; the input matrix (`i64` rows, `i64` cols, `f32` data);
-//! `bool` quantized output; the output matrix.
+//! `bool` quantized output; the output matrix. A quantized matrix (`.ftz`) has its own layout,
+//! read by [`quantized`](crate::io::quantized).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use crate::io::quantized::{self, PruneIndex};
 use crate::io::{
     first_non_finite, reserve_f32s, sniff_bytes, FileFormat, MAX_DIM, MAX_ROWS, NOT_FINITE,
 };
@@ -214,7 +216,8 @@ impl FastTextFile {
                 path.display()
             )));
         }
-        self.check_input_shape(path, (self.input.rows(), self.input.cols()))?;
+        let buckets = self.args.bucket as usize;
+        self.check_input_shape(path, (self.input.rows(), self.input.cols()), buckets)?;
         self.check_output_shape(path, (self.output.rows(), self.output.cols()))?;
         for (which, m) in [(INPUT, &self.input), (OUTPUT, &self.output)] {
             if let Some(i) = first_non_finite(m.as_slice()) {
@@ -224,20 +227,25 @@ impl FastTextFile {
         Ok(())
     }
 
-    /// Checks the dictionary and that an input matrix of shape `input` fits it.
-    fn check_input_shape(&self, path: &Path, input: (usize, usize)) -> Result<()> {
+    /// Checks the dictionary and that an input matrix of shape `input` fits it with
+    /// `ngram_rows` rows after the words (every bucket, or those a pruned `.ftz` kept).
+    fn check_input_shape(
+        &self,
+        path: &Path,
+        input: (usize, usize),
+        ngram_rows: usize,
+    ) -> Result<()> {
         let a = &self.args;
         let bad = |m: String| Err(Error::model(path, m));
         let dim = a.dim as usize;
-        let in_rows = self.words.len() + a.bucket as usize;
+        let in_rows = self.words.len() + ngram_rows;
         if input != (in_rows, dim) {
             return bad(format!(
-                "the input matrix is {}x{} but {} words + {} buckets at dim {dim} need \
-                 {in_rows}x{dim}; the file is corrupt: fetch or write it again",
+                "the input matrix is {}x{} but {} words + {ngram_rows} n-gram rows at dim {dim} \
+                 need {in_rows}x{dim}; the file is corrupt: fetch or write it again",
                 input.0,
                 input.1,
                 self.words.len(),
-                a.bucket,
             ));
         }
         if self.words.is_empty() {
@@ -331,36 +339,53 @@ impl FastTextFile {
         )
     }
 
-    /// Reads a fastText `.bin` (version 12, or 11 with fastText's compatibility rule).
+    /// Reads a fastText `.bin` (version 12, or 11 with fastText's compatibility rule), or a
+    /// quantized `.ftz` whose dictionary was not pruned, its matrices dequantized.
     ///
     /// Errors name what the file looks like when it is not a `.bin` (`.vec`, word2vec binary,
-    /// gzip, safetensors, JSON), reject quantized `.ftz` models, impossible settings and
+    /// gzip, safetensors, JSON), reject pruned `.ftz` models (whose n-gram rows this struct
+    /// cannot map: load those with `Model::load` or `Classifier::load`), impossible settings and
     /// values that are not finite, and report truncated files with the expected and actual
     /// sizes. No size read from the file is trusted before it is checked against the file's
     /// length.
     pub fn read(path: &Path) -> Result<FastTextFile> {
-        FastTextFile::read_with(path, true, true).map(|(file, _)| file)
+        FastTextFile::read_unpruned(path, true)
     }
 
     /// Reads everything but the output matrix, which queries and word vectors never use (it
     /// is half of an unsupervised model). `output` is left with 0 rows; the file is still
     /// checked to be complete.
     pub fn read_input_only(path: &Path) -> Result<FastTextFile> {
-        FastTextFile::read_with(path, true, false).map(|(file, _)| file)
+        FastTextFile::read_unpruned(path, false)
     }
 
-    /// Reads everything but the input matrix, which stays on disk behind the returned handle
-    /// (`input` is left with 0 rows): prediction needs only the rows of the words it sees, and
-    /// a 2M-bucket matrix is 800 MB.
-    pub(crate) fn read_lazy(path: &Path) -> Result<(FastTextFile, InputOnDisk)> {
+    fn read_unpruned(path: &Path, with_output: bool) -> Result<FastTextFile> {
+        match FastTextFile::read_with(path, true, with_output)? {
+            (_, InputRows::Dequantized { pruned: Some(_) }) => Err(Error::model(
+                path,
+                "this .ftz was pruned by `fasttext quantize -cutoff`: its n-gram rows follow a \
+                 pruning index, which only classifiers read (`blazetext predict`, \
+                 `Classifier::load`); use the .bin it was made from for anything else",
+            )),
+            (file, _) => Ok(file),
+        }
+    }
+
+    /// Reads everything but the input matrix of a `.bin`, which stays on disk behind the
+    /// returned handle (`input` is left with 0 rows): prediction needs only the rows of the
+    /// words it sees, and a 2M-bucket matrix is 800 MB. The input of a quantized `.ftz` is
+    /// dequantized into `input` instead.
+    pub(crate) fn read_lazy(path: &Path) -> Result<(FastTextFile, InputRows)> {
         FastTextFile::read_with(path, false, true)
     }
 
+    /// Reads the file; `with_input` only matters for an unquantized input matrix, which is
+    /// otherwise left on disk.
     fn read_with(
         path: &Path,
         with_input: bool,
         with_output: bool,
-    ) -> Result<(FastTextFile, InputOnDisk)> {
+    ) -> Result<(FastTextFile, InputRows)> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let mut r = Reader {
@@ -375,7 +400,12 @@ impl FastTextFile {
             // fastText 0.8 supervised models had no character n-grams.
             args.maxn = 0;
         }
-        let (words, labels, ntokens) = r.read_dictionary()?;
+        let (words, labels, ntokens, prune_size) = r.read_dictionary()?;
+        // A negative size: not pruned (every bucket has its row).
+        let pruned = match u64::try_from(prune_size) {
+            Ok(size) => Some(PruneIndex::read(&mut r, size, args.bucket as u32)?),
+            Err(_) => None,
+        };
         let dim = args.dim as usize;
         let mut file = FastTextFile {
             args,
@@ -385,27 +415,50 @@ impl FastTextFile {
             input: Matrix::zeros(0, dim),
             output: Matrix::zeros(0, dim),
         };
-        r.check_not_quantized(INPUT)?;
-        let (rows, cols, offset) = r.matrix_header(INPUT)?;
-        file.check_input_shape(path, (rows, cols))?;
-        if with_input {
-            file.input = r.read_data(&file, INPUT, rows)?;
+        let ngram_rows = usize::try_from(prune_size).unwrap_or(file.args.bucket as usize);
+        let input = if r.quantized(INPUT)? {
+            file.input = quantized::read_dequantized(&mut r, INPUT)?;
+            let shape = (file.input.rows(), file.input.cols());
+            file.check_input_shape(path, shape, ngram_rows)?;
+            InputRows::Dequantized { pruned }
         } else {
-            r.skip(rows as u64 * cols as u64 * 4)?;
-        }
-        r.check_not_quantized(OUTPUT)?;
-        let (out_rows, out_cols, _) = r.matrix_header(OUTPUT)?;
-        file.check_output_shape(path, (out_rows, out_cols))?;
-        if with_output {
-            file.output = r.read_data(&file, OUTPUT, out_rows)?;
-        }
-        let on_disk = InputOnDisk {
-            path: path.to_path_buf(),
-            offset,
-            rows,
-            cols,
+            if pruned.is_some() {
+                // fastText refuses these too: pruning happens only while quantizing.
+                return Err(r.corrupt(
+                    "the dictionary is pruned but the input matrix is not quantized".to_string(),
+                ));
+            }
+            let (rows, cols, offset) = r.matrix_header(INPUT)?;
+            file.check_input_shape(path, (rows, cols), ngram_rows)?;
+            if with_input {
+                file.input = r.read_data(&file, INPUT, rows)?;
+            } else {
+                r.skip(rows as u64 * cols as u64 * 4)?;
+            }
+            InputRows::OnDisk(InputOnDisk {
+                path: path.to_path_buf(),
+                offset,
+                rows,
+                cols,
+            })
         };
-        Ok((file, on_disk))
+        // fastText reads the output as quantized only when the input is.
+        let quantized_output =
+            r.quantized(OUTPUT)? && matches!(input, InputRows::Dequantized { .. });
+        if quantized_output {
+            let output = quantized::read_dequantized(&mut r, OUTPUT)?;
+            file.check_output_shape(path, (output.rows(), output.cols()))?;
+            if with_output {
+                file.output = output;
+            }
+        } else {
+            let (out_rows, out_cols, _) = r.matrix_header(OUTPUT)?;
+            file.check_output_shape(path, (out_rows, out_cols))?;
+            if with_output {
+                file.output = r.read_data(&file, OUTPUT, out_rows)?;
+            }
+        }
+        Ok((file, input))
     }
 
     /// Writes the model in fastText's format (version 12) via a temporary file and a rename.
@@ -536,14 +589,33 @@ pub(crate) fn read_f32s(
 }
 
 /// A reader that tracks its position so truncation errors can say where and by how much.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     inner: BufReader<File>,
-    path: &'a Path,
+    pub(crate) path: &'a Path,
     pos: u64,
     len: u64,
 }
 
 impl Reader<'_> {
+    /// `n` bytes, refused as truncated before anything is allocated when the file has fewer
+    /// left.
+    pub(crate) fn byte_vec(&mut self, n: u64, what: &str) -> Result<Vec<u8>> {
+        if n > self.len.saturating_sub(self.pos) {
+            return Err(self.truncated(what, self.pos.saturating_add(n)));
+        }
+        let mut b = vec![0u8; n as usize];
+        match self.inner.read_exact(&mut b) {
+            Ok(()) => {
+                self.pos += n;
+                Ok(b)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                Err(self.truncated(what, self.pos + n))
+            }
+            Err(e) => Err(Error::io(self.path, e)),
+        }
+    }
+
     fn truncated(&self, what: &str, need: u64) -> Error {
         Error::model(
             self.path,
@@ -556,7 +628,7 @@ impl Reader<'_> {
         )
     }
 
-    fn bytes<const N: usize>(&mut self, what: &str) -> Result<[u8; N]> {
+    pub(crate) fn bytes<const N: usize>(&mut self, what: &str) -> Result<[u8; N]> {
         let mut b = [0u8; N];
         match self.inner.read_exact(&mut b) {
             Ok(()) => {
@@ -570,11 +642,11 @@ impl Reader<'_> {
         }
     }
 
-    fn i32(&mut self, what: &str) -> Result<i32> {
+    pub(crate) fn i32(&mut self, what: &str) -> Result<i32> {
         self.bytes::<4>(what).map(i32::from_le_bytes)
     }
 
-    fn i64(&mut self, what: &str) -> Result<i64> {
+    pub(crate) fn i64(&mut self, what: &str) -> Result<i64> {
         self.bytes::<8>(what).map(i64::from_le_bytes)
     }
 
@@ -664,7 +736,7 @@ impl Reader<'_> {
         }
     }
 
-    fn corrupt(&self, message: String) -> Error {
+    pub(crate) fn corrupt(&self, message: String) -> Error {
         Error::model(
             self.path,
             format!(
@@ -675,7 +747,9 @@ impl Reader<'_> {
         )
     }
 
-    fn read_dictionary(&mut self) -> Result<(Vec<DictEntry>, Vec<DictEntry>, u64)> {
+    /// The words, the labels, the token count and the size of the pruning index that follows
+    /// (negative when the dictionary was not pruned).
+    fn read_dictionary(&mut self) -> Result<(Vec<DictEntry>, Vec<DictEntry>, u64, i64)> {
         let size = self.i32("the dictionary header")?;
         let nwords = self.i32("the dictionary header")?;
         let nlabels = self.i32("the dictionary header")?;
@@ -727,29 +801,19 @@ impl Reader<'_> {
                 }
             }
         }
-        if prune_size >= 0 {
-            // Only `fasttext quantize -cutoff` prunes; those models are quantized as well.
-            return Err(Error::model(
-                self.path,
-                "this model was pruned by `fasttext quantize` (.ftz); blazetext reads only \
-                 unquantized models: use the original .bin",
-            ));
-        }
-        Ok((words, labels, ntokens as u64))
+        Ok((words, labels, ntokens as u64, prune_size))
     }
 
-    fn check_not_quantized(&mut self, which: &str) -> Result<()> {
+    /// Reads the `bool` that says whether the `which` matrix is quantized.
+    fn quantized(&mut self, which: &str) -> Result<bool> {
         let what = format!("the {which} matrix header");
-        if self.bytes::<1>(&what)?[0] != 0 {
-            return Err(Error::model(
-                self.path,
-                format!(
-                    "the {which} matrix is quantized (a .ftz model from `fasttext quantize`); \
-                     blazetext reads only unquantized models: use the original .bin"
-                ),
-            ));
+        match self.bytes::<1>(&what)?[0] {
+            0 => Ok(false),
+            1 => Ok(true),
+            other => Err(self.corrupt(format!(
+                "the quantization flag of the {which} matrix is {other}, not 0 or 1"
+            ))),
         }
-        Ok(())
     }
 
     /// Reads a matrix header and checks the file holds its data; returns rows, columns and the
@@ -794,6 +858,15 @@ impl Reader<'_> {
         self.pos += bytes;
         Ok(())
     }
+}
+
+/// Where [`FastTextFile::read_lazy`] leaves the input rows.
+pub(crate) enum InputRows {
+    /// Still in the file (an unquantized `.bin`).
+    OnDisk(InputOnDisk),
+    /// Dequantized into the file's `input` (a `.ftz`); `pruned` maps n-gram buckets to the
+    /// rows `fasttext quantize -cutoff` kept, when it pruned the dictionary.
+    Dequantized { pruned: Option<PruneIndex> },
 }
 
 /// The input matrix of a `.bin`, left on disk by [`FastTextFile::read_lazy`].

@@ -14,6 +14,7 @@
 pub mod fasttext;
 pub mod manifest;
 pub mod model;
+pub(crate) mod quantized;
 pub mod word2vec;
 
 use std::fs::File;
