@@ -30,4 +30,4 @@ export CARGO_PROFILE_RELEASE_DEBUG=0
 
 # Run from outside the source tree so the installed package, not python/blazetext, is imported.
 cd "$work"
-"$py" -m pytest -q -p no:cacheprovider "$root/python/tests" "$@"
+"$py" -m pytest -q -rs -p no:cacheprovider "$root/python/tests" "$@"
