@@ -27,8 +27,6 @@ mod topics;
 pub mod transform;
 mod vocab;
 
-
-
 pub use api::*;
 pub use error::{Error, Result};
 pub use events::{CancelFlag, EpochEnd, Event, EventHook, TrainingProgress};
