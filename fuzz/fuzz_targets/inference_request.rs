@@ -48,9 +48,9 @@ fn endpoints() -> &'static [Endpoint; 3] {
         let mut topics = TopicConfig::default();
         (topics.num_topics, topics.epochs, topics.threads) = (2, 1, 1);
         topics.encoder_layers = EncoderLayers::Units(vec![4]);
-        let docs = ["guitar piano song band", "goal striker match team", "piano song band"];
+        let docs = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpora/sample-docs.txt");
         let (topic_model, _) = TopicTrainer::new(topics)
-            .train(&TrainingData::texts(docs))
+            .train(&TrainingData::files([docs]))
             .expect("a tiny topic model trains");
         [
             Endpoint::new(Model::Classifier(classifier)),
