@@ -645,3 +645,24 @@ fn classifier_vectors_load_but_refuse_searches() {
         "`nn` needs a word-embedding model",
     );
 }
+
+#[test]
+fn a_huge_k_gives_the_whole_vocabulary_without_reserving_for_k() {
+    use blazetext::{format::Matrix, AnalogyMethod, WordVectors};
+    let words = ["cat", "dog", "car", "bus"].map(String::from).to_vec();
+    let rows = vec![1.0, 0.1, 0.9, 0.2, 0.0, 1.0, 0.1, 0.9];
+    let vectors = WordVectors::from_vectors(words, Matrix::from_vec(4, 2, rows)).unwrap();
+    assert_eq!(vectors.nearest("cat", usize::MAX).unwrap().len(), 3);
+    assert_eq!(
+        vectors
+            .nearest_to_vector(&[1.0, 0.0], usize::MAX)
+            .unwrap()
+            .len(),
+        4
+    );
+    let answers = vectors
+        .analogy("cat", "dog", "car", usize::MAX, AnalogyMethod::CosAdd)
+        .unwrap();
+    assert_eq!(answers.len(), 1);
+    assert!(vectors.nearest("cat", 0).is_err());
+}

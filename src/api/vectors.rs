@@ -304,7 +304,7 @@ impl WordVectors {
     /// ```
     pub fn nearest(&self, query: &str, k: usize) -> Result<Vec<Neighbour>> {
         self.require_embeddings("nearest")?;
-        check_k(k)?;
+        let k = answers_wanted(k, self.words().len())?;
         let (vector, exclude) = self.query(query)?;
         Ok(self.answers(self.index().nearest(&vector, k, &exclude, usize::MAX)))
     }
@@ -313,7 +313,7 @@ impl WordVectors {
     /// [`dim`](Self::dim) values), best first.
     pub fn nearest_to_vector(&self, vector: &[f32], k: usize) -> Result<Vec<Neighbour>> {
         self.require_embeddings("nearest_to_vector")?;
-        check_k(k)?;
+        let k = answers_wanted(k, self.words().len())?;
         if vector.len() != self.dim() {
             return Err(Error::config(format!(
                 "the query vector has {} values, but these word vectors have {}",
@@ -351,7 +351,7 @@ impl WordVectors {
         method: AnalogyMethod,
     ) -> Result<Vec<Neighbour>> {
         self.require_embeddings("analogy")?;
-        check_k(k)?;
+        let k = answers_wanted(k, self.words().len())?;
         let (va, ea) = self.query(a)?;
         let (vb, eb) = self.query(b)?;
         let (vc, ec) = self.query(c)?;
@@ -702,14 +702,16 @@ pub(crate) fn check_row(row: usize, rows: usize) -> Result<()> {
     Ok(())
 }
 
-/// A search for no answers is a mistake in the caller, not an empty result.
-fn check_k(k: usize) -> Result<()> {
+/// The number of answers to search for: a search for none is a mistake in the caller, not an
+/// empty result; more than the vocabulary can give is the whole vocabulary (so a huge `k`
+/// reserves nothing).
+fn answers_wanted(k: usize, vocabulary: usize) -> Result<usize> {
     if k == 0 {
         return Err(Error::config(
             "k must be at least 1 (the number of answers to return)",
         ));
     }
-    Ok(())
+    Ok(k.min(vocabulary.max(1)))
 }
 
 #[cfg(test)]
