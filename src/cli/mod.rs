@@ -38,6 +38,8 @@ Examples:
   blazetext topics train corpora/sample-docs.txt -o topics --num-topics 6
   blazetext topics show topics
   blazetext preprocess corpora/sample.txt -o sample.tok --stopwords english --stemmer english
+  blazetext serve clf.bin --bind 127.0.0.1:8080      (POST /invocations, SageMaker's shapes)
+  blazetext transform clf.bin texts.jsonl -o out/     (batch transform: out/texts.jsonl.out)
 
 Run `blazetext <command> --help` for the options of each command.";
 
