@@ -163,11 +163,6 @@ async fn route(state: &Arc<State>, request: hyper::Request<Incoming>) -> (&'stat
             "invocations",
             invoke(state, request, Route::Invocations, None).await,
         ),
-        (&Method::POST, [operation]) if own_route(operation).is_some() => {
-            let (label, route) =
-                own_route(operation).unwrap_or(("invocations", Route::Invocations));
-            (label, invoke(state, request, route, None).await)
-        }
         (&Method::GET, ["models"]) => ("models", list_models(state)),
         (&Method::POST, ["models"]) => ("models", load_model(state, request).await),
         (&Method::GET, ["models", name]) => ("models", describe_model(state, name)),
@@ -179,6 +174,10 @@ async fn route(state: &Arc<State>, request: hyper::Request<Incoming>) -> (&'stat
                 invoke(state, request, Route::Invocations, Some(name)).await,
             )
         }
+        (&Method::POST, [operation]) => match own_route(operation) {
+            Some((label, route)) => (label, invoke(state, request, route, None).await),
+            None => ("unknown", no_route(&method, &segments)),
+        },
         (_, segments) => ("unknown", no_route(&method, segments)),
     }
 }
