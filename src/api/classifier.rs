@@ -588,6 +588,29 @@ fn one_line(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn streamed_and_whole_file_evaluations_agree() {
+        use crate::classify::predict::{evaluate_with, TopK};
+        let mut config = crate::TrainConfig::defaults(crate::Mode::Supervised);
+        (config.vector_dim, config.epochs, config.threads) = (8, 3, 1);
+        (config.word_ngrams, config.buckets) = (2, 5000);
+        let data = crate::TrainingData::files(["corpora/sample-labelled.train"]);
+        let (classifier, _) = crate::ClassifierTrainer::new(config).train(&data).unwrap();
+        let test = Path::new("corpora/sample-labelled.test");
+        for (k, threshold) in [(TopK::Top(1), 0.0), (TopK::Top(2), 0.1), (TopK::All, 0.3)] {
+            let whole = evaluate_with(&classifier.engine, test, k, threshold, false).unwrap();
+            let streamed = evaluate_with(&classifier.engine, test, k, threshold, true).unwrap();
+            assert_eq!(whole.fasttext, streamed.fasttext);
+            assert_eq!(whole.tally.report(), streamed.tally.report());
+            assert_eq!(whole.tally.unseen(), streamed.tally.unseen());
+            assert_eq!(
+                (whole.unlabelled, whole.only_unseen),
+                (streamed.unlabelled, streamed.only_unseen)
+            );
+            assert!(whole.tally.examples() > 0);
+        }
+    }
+
     /// A classifier without buckets: word rows only.
     fn without_buckets() -> Classifier {
         let mut config = crate::TrainConfig::defaults(crate::Mode::Supervised);

@@ -189,6 +189,15 @@ impl InputMatrix {
         }
     }
 
+    /// Bytes of the whole matrix once in memory.
+    pub fn bytes(&self) -> u64 {
+        let rows = match self {
+            InputMatrix::Loaded(m) => m.rows(),
+            InputMatrix::OnDisk { disk, .. } => disk.rows,
+        };
+        (rows as u64) * (self.cols() as u64) * 4
+    }
+
     /// The whole matrix, read from the file on first use.
     pub fn all(&self) -> Result<&SharedMatrix> {
         match self {

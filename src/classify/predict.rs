@@ -7,9 +7,11 @@ use serde::Serialize;
 
 use crate::classify::metrics::{format_significant, PrecisionAtK, Tally};
 use crate::classify::model::{Classifier, LineBuffers, Rows};
+use crate::corpus::Chunk;
 use crate::corpus::Corpus;
 use crate::events::Reporter;
 use crate::model::SharedMatrix;
+use crate::text::Processor;
 use crate::{Error, Result};
 use rayon::prelude::*;
 
@@ -109,29 +111,7 @@ fn encode_and_load<'m>(
     let mut batches = Vec::new();
     corpus.par_map_chunks_with(
         || (model.processor.clone(), LineBuffers::default()),
-        |(processor, b), chunk| {
-            let mut batch = Batch {
-                starts: vec![0],
-                ..Batch::default()
-            };
-            for (_, line) in chunk.lines() {
-                if evaluation && line.trim().is_empty() {
-                    continue;
-                }
-                model.spec.encode_line(&model.vocab, processor, line, b);
-                if evaluation {
-                    if b.label_texts.is_empty() {
-                        batch.unlabelled += 1;
-                        continue;
-                    }
-                    batch.known.push(b.labels.clone());
-                    batch.texts.push(std::mem::take(&mut b.label_texts));
-                }
-                batch.rows.extend_from_slice(&b.rows);
-                batch.starts.push(batch.rows.len());
-            }
-            batch
-        },
+        |(processor, b), chunk| encode_chunk(model, processor, b, chunk, evaluation),
         |batch| {
             batches.push(batch);
             Ok(())
@@ -153,6 +133,38 @@ fn encode_and_load<'m>(
         });
     }
     Ok((batches, rows))
+}
+
+/// The lines of one chunk, encoded; for `evaluation`, blank lines are skipped and lines without
+/// a label counted apart.
+fn encode_chunk(
+    model: &Classifier,
+    processor: &mut Processor,
+    b: &mut LineBuffers,
+    chunk: &Chunk,
+    evaluation: bool,
+) -> Batch {
+    let mut batch = Batch {
+        starts: vec![0],
+        ..Batch::default()
+    };
+    for (_, line) in chunk.lines() {
+        if evaluation && line.trim().is_empty() {
+            continue;
+        }
+        model.spec.encode_line(&model.vocab, processor, line, b);
+        if evaluation {
+            if b.label_texts.is_empty() {
+                batch.unlabelled += 1;
+                continue;
+            }
+            batch.known.push(b.labels.clone());
+            batch.texts.push(std::mem::take(&mut b.label_texts));
+        }
+        batch.rows.extend_from_slice(&b.rows);
+        batch.starts.push(batch.rows.len());
+    }
+    batch
 }
 
 fn matrix<'a>(rows: &'a Rows<'_>) -> &'a SharedMatrix {
@@ -296,37 +308,74 @@ pub struct Evaluation {
     pub only_unseen: u64,
 }
 
-/// Predicts every labelled line of `input` and scores the predictions.
-pub fn evaluate(model: &Classifier, input: &Path, k: TopK, threshold: f32) -> Result<Evaluation> {
-    let (batches, rows) = encode_and_load(model, input, true)?;
-    let tally = Tally::new(&model.labels()).scored_with(k.as_i64(), threshold);
-    let k = k.count(model.vocab.labels().len());
-    let labels = model.vocab.labels();
-    let predictions: Vec<Vec<Vec<u32>>> =
-        predict_lines(model, matrix(&rows), &batches, k, threshold, |p| {
-            p.iter().map(|&(_, l)| l).collect()
-        });
-    let mut total = Evaluation {
-        fasttext: PrecisionAtK::default(),
-        tally,
-        unlabelled: 0,
-        only_unseen: 0,
-    };
-    // Filled in input order, so the report's label table is deterministic.
-    for (batch, preds) in batches.iter().zip(&predictions) {
-        total.unlabelled += batch.unlabelled;
-        total.tally.skip_unlabelled(batch.unlabelled);
-        for ((known, texts), ids) in batch.known.iter().zip(&batch.texts).zip(preds) {
+impl Evaluation {
+    /// Adds one batch of lines and their predicted label ids.
+    fn score(&mut self, model: &Classifier, batch: &Batch, predicted: &[Vec<u32>]) {
+        let labels = model.vocab.labels();
+        self.unlabelled += batch.unlabelled;
+        self.tally.skip_unlabelled(batch.unlabelled);
+        for ((known, texts), ids) in batch.known.iter().zip(&batch.texts).zip(predicted) {
             if known.is_empty() {
-                total.only_unseen += 1;
+                self.only_unseen += 1;
             } else {
-                total.fasttext.add(known, ids);
+                self.fasttext.add(known, ids);
             }
             let predicted: Vec<&str> = ids
                 .iter()
                 .map(|&l| labels[l as usize].text.as_str())
                 .collect();
-            total.tally.add(texts, &predicted);
+            self.tally.add(texts, &predicted);
+        }
+    }
+}
+
+/// Predicts every labelled line of `input` and scores the predictions. A file large next to
+/// the input matrix streams: the whole matrix is read once and the lines chunk by chunk, so
+/// memory stays flat however long the file; a smaller one is encoded whole first, so that only
+/// the matrix rows its lines use are read.
+pub fn evaluate(model: &Classifier, input: &Path, k: TopK, threshold: f32) -> Result<Evaluation> {
+    let input_bytes = std::fs::metadata(input).map_or(0, |m| m.len());
+    // Encoding a whole file costs about 16 bytes of memory per byte of text.
+    let streams = input == Path::new("-") || input_bytes.saturating_mul(16) > model.input.bytes();
+    evaluate_with(model, input, k, threshold, streams)
+}
+
+pub(crate) fn evaluate_with(
+    model: &Classifier,
+    input: &Path,
+    k: TopK,
+    threshold: f32,
+    streams: bool,
+) -> Result<Evaluation> {
+    let mut total = Evaluation {
+        fasttext: PrecisionAtK::default(),
+        tally: Tally::new(&model.labels()).scored_with(k.as_i64(), threshold),
+        unlabelled: 0,
+        only_unseen: 0,
+    };
+    let k = k.count(model.vocab.labels().len());
+    let label_ids = |p: &[(f32, u32)]| -> Vec<u32> { p.iter().map(|&(_, l)| l).collect() };
+    if streams {
+        let matrix = model.input.all()?;
+        Corpus::open(&[input.to_path_buf()], &Reporter::silent())?.par_map_chunks_with(
+            || (model.processor.clone(), LineBuffers::default()),
+            |(processor, b), chunk| {
+                let batch = encode_chunk(model, processor, b, chunk, true);
+                let batches = std::slice::from_ref(&batch);
+                let ids = predict_lines(model, matrix, batches, k, threshold, label_ids);
+                (batch, ids.into_iter().next().unwrap_or_default())
+            },
+            |(batch, ids)| {
+                total.score(model, &batch, &ids);
+                Ok(())
+            },
+        )?;
+    } else {
+        let (batches, rows) = encode_and_load(model, input, true)?;
+        let predictions = predict_lines(model, matrix(&rows), &batches, k, threshold, label_ids);
+        // Scored in input order, so the report's label table is deterministic.
+        for (batch, ids) in batches.iter().zip(&predictions) {
+            total.score(model, batch, ids);
         }
     }
     if total.tally.examples() == 0 {
