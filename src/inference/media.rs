@@ -74,6 +74,29 @@ pub(super) fn request_format(
     Ok(format)
 }
 
+/// The body's format among `reads`, and the answer's among JSON, JSON Lines and CSV: what
+/// `Accept` ranks highest, else JSON for a JSON body, JSON Lines for a JSON Lines body, and
+/// `lines_answer` for the other line-per-record bodies (CSV, text, RecordIO).
+pub(super) fn invocation_formats(
+    content_type: Option<&str>,
+    accept: Option<&str>,
+    reads: &[Format],
+    lines_answer: Format,
+) -> Result<(Format, Format), RequestError> {
+    let format = request_format(content_type, reads)?;
+    let preferred = match format {
+        Format::Json | Format::JsonLines => format,
+        _ => lines_answer,
+    };
+    let mut offered = vec![preferred];
+    for other in [Format::Json, Format::JsonLines, Format::Csv] {
+        if other != preferred {
+            offered.push(other);
+        }
+    }
+    Ok((format, answer_format(accept, &offered)?))
+}
+
 /// The answer format: the one of `offered` (preferred first) that `accept` ranks highest.
 /// No `Accept`, or `*/*`, gives `offered[0]`.
 pub(super) fn answer_format(
@@ -143,6 +166,31 @@ mod tests {
         let latin = read("text/csv; charset=latin-1").unwrap_err();
         assert_eq!(latin.status, 415);
         assert!(latin.message.contains("latin-1"), "{}", latin.message);
+    }
+
+    #[test]
+    fn invocation_answers_default_to_the_body_family() {
+        let reads = [Format::Json, Format::JsonLines, Format::Csv];
+        let pick = |ct, accept, lines| invocation_formats(Some(ct), accept, &reads, lines);
+        let json = Format::Json;
+        assert_eq!(pick("application/json", None, json), Ok((json, json)));
+        let jsonl = Format::JsonLines;
+        assert_eq!(
+            pick("application/jsonlines", None, json),
+            Ok((jsonl, jsonl))
+        );
+        assert_eq!(pick("text/csv", None, jsonl), Ok((Format::Csv, jsonl)));
+        assert_eq!(pick("text/csv", None, json), Ok((Format::Csv, json)));
+        assert_eq!(
+            pick("text/csv", Some("text/csv"), json),
+            Ok((Format::Csv, Format::Csv))
+        );
+        assert_eq!(
+            pick("text/csv", Some("image/png"), json)
+                .unwrap_err()
+                .status,
+            406
+        );
     }
 
     #[test]

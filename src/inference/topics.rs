@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::answer::{json_line, json_reply, to_json};
 use super::instances::{self, own_route_object};
-use super::media::{answer_format, request_format};
+use super::media::invocation_formats;
 use super::recordio::{self, Tensor};
 use super::{Format, Reply, Request, RequestError};
 use crate::{CountRows, TopicModel};
@@ -35,12 +35,8 @@ pub(super) fn invocations(model: &TopicModel, request: &Request) -> Result<Reply
         Format::Text,
         Format::RecordIo,
     ];
-    let format = request_format(request.content_type, &READS)?;
-    let offered: &[Format] = match format {
-        Format::JsonLines => &[Format::JsonLines, Format::Json, Format::Csv],
-        _ => &[Format::Json, Format::JsonLines, Format::Csv],
-    };
-    let answer = answer_format(request.accept, offered)?;
+    let (format, answer) =
+        invocation_formats(request.content_type, request.accept, &READS, Format::Json)?;
     let width = model.vocabulary().len();
     let parsed;
     let documents: Vec<Document> = match format {

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::answer::{csv_field, json_line, json_reply, to_json};
 use super::instances::{self, each, own_route_object};
-use super::media::{answer_format, request_format};
+use super::media::invocation_formats;
 use super::{Format, Reply, Request, RequestError};
 use crate::{AnalogyMethod, Neighbour, WordVectors};
 
@@ -28,12 +28,12 @@ struct WordVector<'a> {
 /// zeros, as BlazingText answers.
 pub(super) fn invocations(model: &WordVectors, request: &Request) -> Result<Reply, RequestError> {
     const READS: [Format; 4] = [Format::Json, Format::JsonLines, Format::Csv, Format::Text];
-    let format = request_format(request.content_type, &READS)?;
-    let offered: &[Format] = match format {
-        Format::Json => &[Format::Json, Format::JsonLines, Format::Csv],
-        _ => &[Format::JsonLines, Format::Json, Format::Csv],
-    };
-    let answer = answer_format(request.accept, offered)?;
+    let (format, answer) = invocation_formats(
+        request.content_type,
+        request.accept,
+        &READS,
+        Format::JsonLines,
+    )?;
     let parsed;
     let csv_words: Vec<String>;
     let words: Vec<&str> = match format {
